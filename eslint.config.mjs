@@ -1,0 +1,24 @@
+// Lint rules, including the one-way dependency rule: provider -> sdk <- server.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const noImport = (...dirs) => ({
+  "no-restricted-imports": [
+    "error",
+    { patterns: dirs.map((d) => ({ group: [`**/${d}/**`, `**/${d}`], message: `this folder must not depend on ${d}/` })) },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", ".tmp/**", "**/*.js", "**/*.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  { files: ["sdk/**/*.ts"], rules: noImport("provider", "server") },
+  { files: ["server/**/*.ts"], rules: noImport("provider") },
+  { files: ["provider/**/*.ts"], ignores: ["provider/**/*.test.ts", "provider/engine-tests/**"], rules: noImport("server") },
+);

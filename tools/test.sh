@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the compiled test files with Node's test runner. Expects the env of tools/env.sh.
+# Services the tests need are checked here so that a missing one fails loudly, never skips.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/tools/setup-system.sh" >&2
+mkdir -p "$root/test-output"
+cd "$root"
+exec node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec "$@"
