@@ -11,6 +11,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tools/versions.env"
 cache=${PULUMI_AKASH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akash}
 shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+# `pulumi version` writes logs under PULUMI_HOME: keep them out of the user's ~/.pulumi.
+export PULUMI_HOME="$cache/pulumi-home" PULUMI_SKIP_UPDATE_CHECK=true
 log() { echo "setup-pulumi: $*" >&2; }
 
 [ -f "$shim" ] || { log "missing $shim: run npm ci first"; exit 1; }

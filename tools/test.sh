@@ -5,5 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/setup-system.sh" >&2
 mkdir -p "$root/test-output"
+# Engine tests set their own PULUMI_HOME per test; this catches any other pulumi call.
+export PULUMI_HOME="$root/.tmp/pulumi-home"
 cd "$root"
 exec node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec "$@"
