@@ -5,12 +5,19 @@ import tseslint from "typescript-eslint";
 const noImport = (...dirs) => ({
   "no-restricted-imports": [
     "error",
-    { patterns: dirs.map((d) => ({ group: [`**/${d}/**`, `**/${d}`], message: `this folder must not depend on ${d}/` })) },
+    {
+      patterns: dirs.map((d) => ({
+        group: [`**/${d}/**`, `**/${d}`],
+        message: `this folder must not depend on ${d}/`,
+      })),
+    },
   ],
 });
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", ".tmp/**", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", ".tmp/**", "**/*.js", "**/*.mjs"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,5 +27,9 @@ export default tseslint.config(
   },
   { files: ["sdk/**/*.ts"], rules: noImport("provider", "server") },
   { files: ["server/**/*.ts"], rules: noImport("provider") },
-  { files: ["provider/**/*.ts"], ignores: ["provider/**/*.test.ts", "provider/engine-tests/**"], rules: noImport("server") },
+  {
+    files: ["provider/**/*.ts"],
+    ignores: ["provider/**/*.test.ts", "provider/engine-tests/**"],
+    rules: noImport("server"),
+  },
 );
