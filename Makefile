@@ -22,7 +22,7 @@ setup:
 	@$(ENV); node --version; pulumi version
 
 build:
-	@$(ENV); npx tsc -p tsconfig.json
+	@$(ENV); npx tsc -p tsconfig.json; npx tsc -p server/console/ui/tsconfig.json; node server/console/build.mjs
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .

@@ -1,0 +1,56 @@
+// akash:index:Deployment as a Node dynamic resource.
+import * as pulumi from "@pulumi/pulumi";
+import type { EscrowOutputs } from "../resources/escrow";
+import { deploymentFields, type DeploymentOutputs, type LeaseSummary } from "../resources/deployment";
+import { exactKeys } from "../resources/keys";
+import { outputPlaceholders, withSecrets } from "./placeholders";
+import { serializedProvider } from "./serialized";
+
+export interface DeploymentArgs {
+  /** The SDL (YAML) as a string. Validated at preview. */
+  sdl: pulumi.Input<string>;
+  /**
+   * Escrow deposit in US dollars. Raising it tops up exactly the difference; lowering it is refused
+   * (escrow is refunded only on close). The live API may ignore it (automatic top-ups).
+   */
+  deposit?: pulumi.Input<number>;
+  /** Funding policy: with less escrow than this (USD), refresh and preview report drift. */
+  minEscrowUsd?: pulumi.Input<number>;
+}
+
+/** An Akash deployment created from an SDL through the managed-wallet API. Id = dseq. */
+export class Deployment extends pulumi.dynamic.Resource {
+  declare readonly sdl: pulumi.Output<string>;
+  declare readonly deposit: pulumi.Output<number | undefined>;
+  declare readonly minEscrowUsd: pulumi.Output<number | undefined>;
+  declare readonly dseq: pulumi.Output<string>;
+  declare readonly owner: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  /** Manifest JSON: pass it to Lease. */
+  declare readonly manifest: pulumi.Output<string>;
+  declare readonly manifestHash: pulumi.Output<string>;
+  declare readonly resourcesFingerprint: pulumi.Output<string>;
+  declare readonly groups: pulumi.Output<DeploymentOutputs["groups"]>;
+  declare readonly escrow: pulumi.Output<EscrowOutputs>;
+  declare readonly fundingStatus: pulumi.Output<"funded" | "underfunded">;
+  declare readonly leases: pulumi.Output<LeaseSummary[]>;
+
+  constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
+    const creationKey = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    super(
+      serializedProvider("deployment"),
+      name,
+      { ...outputPlaceholders(deploymentFields), ...args, creationKey },
+      withSecrets(deploymentFields, opts),
+      "akash",
+      "Deployment",
+    );
+  }
+}
+
+// Build-time agreement between the args, the class properties and the field lists (and so schema.json).
+exactKeys<DeploymentArgs>()(deploymentFields.inputs);
+export const deploymentProperties: readonly (keyof Deployment)[] = [
+  ...deploymentFields.inputs,
+  ...deploymentFields.outputs,
+];

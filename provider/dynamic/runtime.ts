@@ -1,0 +1,105 @@
+// The dynamic-provider adapter, loaded by package name (`pulumi-akash/dynamic`) inside the engine's
+// provider process. It turns the engine's calls into handler calls: strips `__provider`, builds the
+// API client from run-time settings, maps partial creates to init errors, and keeps secrets out of
+// error messages.
+import * as pulumi from "@pulumi/pulumi";
+import { AkashClient } from "../../sdk";
+import { MISSING_KEY_MESSAGE, resolveSettings, type ProviderSettings } from "../config";
+import { createApi, type AkashApi } from "../resources/api";
+import { apiKeyHandlers } from "../resources/api-key";
+import { certificateHandlers } from "../resources/certificate";
+import { deploymentHandlers } from "../resources/deployment";
+import { PartialCreateError, type HandlerContext, type ResourceHandlers } from "../resources/handler";
+import { leaseHandlers } from "../resources/lease";
+
+export const handlersByKind = {
+  apiKey: apiKeyHandlers,
+  certificate: certificateHandlers,
+  deployment: deploymentHandlers,
+  lease: leaseHandlers,
+} as const;
+
+export type ResourceKind = keyof typeof handlersByKind;
+
+let settings: ProviderSettings = resolveSettings(undefined);
+let api: AkashApi | undefined;
+
+/** Called by the engine with the stack config before any other call. */
+export function configure(config: pulumi.dynamic.Config | undefined): void {
+  settings = resolveSettings(config);
+  api = undefined;
+}
+
+function context(): HandlerContext {
+  if (!api) {
+    if (!settings.apiKey) throw new Error(MISSING_KEY_MESSAGE);
+    api = createApi(
+      new AkashClient({
+        apiKey: settings.apiKey,
+        ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+        trustIdempotencyKey: settings.trustIdempotencyKey,
+        userAgent: "pulumi-akash",
+      }),
+    );
+  }
+  return {
+    api,
+    log: {
+      info: (message) => void pulumi.log.info(message),
+      warn: (message) => void pulumi.log.warn(message),
+    },
+  };
+}
+
+// Engine payloads carry the serialized provider under __provider; handlers never see it.
+function clean<T>(props: T): T {
+  if (!props || typeof props !== "object") return props;
+  const { __provider: _omit, ...rest } = props as Record<string, unknown>;
+  return rest as T;
+}
+
+/** Error text without the API key, whatever produced it. */
+function scrub(message: string): string {
+  const key = settings.apiKey;
+  return key ? message.split(key).join("[redacted]") : message;
+}
+
+async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const message = scrub(err instanceof Error ? err.message : String(err));
+    if (err instanceof PartialCreateError) {
+      // The engine keeps id + properties in state for the next up/destroy (ErrorResourceInitFailed).
+      throw Object.assign(new Error(message), {
+        id: err.id,
+        properties: err.properties,
+        reasons: err.reasons.map(scrub),
+      });
+    }
+    throw new Error(`${what}: ${message}`, { cause: err });
+  }
+}
+
+/** A dynamic ResourceProvider serving one resource kind's handlers. */
+export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  const h = handlersByKind[kind] as ResourceHandlers<object, object>;
+  const label = kind;
+  return {
+    configure: async (req) => configure(req.config),
+    check: (olds, news) =>
+      guarded(`${label} check`, () => h.check(olds ? clean(olds) : undefined, clean(news))),
+    diff: (id, olds, news) => guarded(`${label} ${id} diff`, () => h.diff(id, clean(olds), clean(news))),
+    create: (inputs) => guarded(`${label} create`, () => h.create(context(), clean(inputs))),
+    read: (id, props) =>
+      guarded(`${label} ${id} read`, async () => {
+        const result = await h.read(context(), id, clean(props ?? {}));
+        return result.id ? { id: result.id, props: result.props } : { id: "", props: {} };
+      }),
+    update: (id, olds, news) =>
+      guarded(`${label} ${id} update`, async () => ({
+        outs: await h.update(context(), id, clean(olds), clean(news)),
+      })),
+    delete: (id, props) => guarded(`${label} ${id} delete`, () => h.delete(context(), id, clean(props))),
+  };
+}

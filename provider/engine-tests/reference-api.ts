@@ -1,0 +1,36 @@
+// The bundled reference API for provider tests: a server on loopback with short market delays, a
+// funded user, and handler contexts whose log lines are kept for assertions.
+import { randomBytes } from "node:crypto";
+import { AkashClient } from "../../sdk";
+import { startServer, type RunningServer, type ServerOptions } from "../../server";
+import { createApi } from "../resources/api";
+import type { HandlerContext } from "../resources/handler";
+
+export interface ReferenceApi {
+  server: RunningServer;
+  apiKey: string;
+  client: AkashClient;
+  /** Log lines written by handlers through contexts from `context()`. */
+  logs: string[];
+  context(): HandlerContext;
+  close(): Promise<void>;
+}
+
+export async function referenceApi(options: ServerOptions = {}, creditUsd = 1000): Promise<ReferenceApi> {
+  const server = await startServer({ logLevel: "silent", bidDelayMs: 150, startDelayMs: 150, ...options });
+  const { apiKey } = await server.createUser(`provider-${randomBytes(4).toString("hex")}@example.test`, creditUsd);
+  const client = new AkashClient({ apiKey, baseUrl: server.url, trustIdempotencyKey: true, retry: { baseDelayMs: 20 } });
+  const logs: string[] = [];
+  const api = createApi(client);
+  return {
+    server,
+    apiKey,
+    client,
+    logs,
+    context: () => ({
+      api,
+      log: { info: (m) => void logs.push(m), warn: (m) => void logs.push(`warn: ${m}`) },
+    }),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,112 @@
+// Deployment handlers against the reference API on loopback.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
+import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } from "./deployment";
+import { nginxSdl } from "./fixtures";
+
+describe("Deployment handlers", () => {
+  let ref: ReferenceApi;
+  before(async () => {
+    ref = await referenceApi();
+  });
+  after(() => ref.close());
+
+  const create = async (deposit = 5) => {
+    const inputs = { sdl: nginxSdl(), deposit, creationKey: `test/${Math.random()}` };
+    const { id, outs } = await h.create(ref.context(), inputs);
+    return { id, outs, inputs };
+  };
+
+  test("check fails at preview on a bad SDL and on a lowered deposit, naming the property", async () => {
+    const bad = await h.check(undefined, { sdl: nginxSdl().replace("units: 0.5", "units: -1") });
+    assert.equal(bad.failures[0]?.property, "sdl");
+    assert.match(bad.failures[0]!.reason, /Invalid SDL: .*units/);
+    const lower = await h.check({ sdl: nginxSdl(), deposit: 7 }, { sdl: nginxSdl(), deposit: 5 });
+    assert.equal(lower.failures[0]?.property, "deposit");
+    assert.match(lower.failures[0]!.reason, /cannot go down from \$7 to \$5/);
+    const replacing = await h.check({ sdl: nginxSdl(), deposit: 7 }, { sdl: nginxSdl("nginx", 1), deposit: 5 });
+    assert.deepEqual(replacing.failures, [], "a replacement may start with a smaller deposit");
+    const money = await h.check(undefined, { sdl: nginxSdl(), deposit: 0.1234567 });
+    assert.match(money.failures[0]!.reason, /at most 6 are allowed/);
+  });
+
+  test("create, read, close: escrow figures, groups, and refresh drops a closed deployment", async () => {
+    const { id, outs } = await create(5);
+    assert.equal(outs.dseq, id);
+    assert.equal(outs.state, "active");
+    assert.equal(outs.escrow.depositedUsd, "5");
+    assert.deepEqual(outs.groups, [{ gseq: 1, name: "akash", services: ["web"] }]);
+    assert.ok(outs.manifest.startsWith("["));
+    const read = await h.read(ref.context(), id, outs);
+    assert.equal(read.id, id);
+    assert.equal(read.props?.manifestHash, outs.manifestHash);
+    await h.delete(ref.context(), id, outs);
+    assert.deepEqual(await h.read(ref.context(), id, outs), {}, "closed deployments disappear on refresh");
+    await h.delete(ref.context(), id, outs);
+    await h.delete(ref.context(), "999999999", outs);
+  });
+
+  test("raising the deposit tops up exactly the difference, in place", async () => {
+    const { id, outs, inputs } = await create(5);
+    const news = { ...inputs, deposit: 7.25 };
+    assert.deepEqual(await h.diff(id, outs, news), { changes: true, replaces: [] });
+    const updated = await h.update(ref.context(), id, outs, news);
+    assert.equal(updated.escrow.depositedUsd, "7.25", "deposit is the total: $5 + $2.25");
+    assert.equal(updated.dseq, id);
+    assert.ok(ref.logs.some((l) => l.includes("topped up by $2.25")));
+    await h.delete(ref.context(), id, updated);
+  });
+
+  test("an image change updates in place; a resource change replaces", async () => {
+    const { id, outs, inputs } = await create(5);
+    const image = { ...inputs, sdl: nginxSdl("nginx:1.27") };
+    assert.deepEqual(await h.diff(id, outs, image), { changes: true, replaces: [] });
+    const updated = await h.update(ref.context(), id, outs, image);
+    assert.equal(updated.dseq, id);
+    assert.notEqual(updated.manifestHash, outs.manifestHash);
+    assert.match(updated.manifest, /nginx:1\.27/);
+    assert.deepEqual(await h.diff(id, updated, { ...inputs, sdl: nginxSdl("nginx:1.27", 2) }), {
+      changes: true,
+      replaces: ["sdl"],
+    });
+    assert.deepEqual(await h.diff(id, updated, image), { changes: false, replaces: [] });
+    await h.delete(ref.context(), id, updated);
+  });
+
+  test("an SDL changed elsewhere shows as drift; escrow movement does not", async () => {
+    const { id, outs, inputs } = await create(5);
+    ref.server.advanceBlocks(50);
+    const quiet = await h.read(ref.context(), id, outs);
+    assert.deepEqual(await h.diff(id, quiet.props as DeploymentOutputs, inputs), { changes: false, replaces: [] });
+    await ref.client.updateDeployment(id, nginxSdl("nginx:changed-elsewhere"));
+    const drifted = await h.read(ref.context(), id, outs);
+    assert.ok(drifted.props?.sdl.startsWith(SDL_DRIFT_PREFIX));
+    assert.deepEqual(await h.diff(id, drifted.props as DeploymentOutputs, inputs), { changes: true, replaces: [] });
+    await h.delete(ref.context(), id, outs);
+  });
+
+  test("minEscrowUsd: below the policy counts as drift", async () => {
+    const { id, outs, inputs } = await create(5);
+    const policy = { ...inputs, minEscrowUsd: 10 };
+    const withPolicy = await h.update(ref.context(), id, outs, policy);
+    assert.equal(withPolicy.fundingStatus, "underfunded");
+    assert.equal((await h.diff(id, withPolicy, policy)).changes, true);
+    assert.ok(ref.logs.some((l) => l.startsWith("warn:") && l.includes("raise deposit by at least $5")));
+    const raised = await h.update(ref.context(), id, withPolicy, { ...policy, deposit: 11 });
+    assert.equal(raised.fundingStatus, "funded");
+    assert.equal((await h.diff(id, raised, { ...policy, deposit: 11 })).changes, false);
+    await h.delete(ref.context(), id, raised);
+  });
+
+  test("the same creation key never makes a second deployment", async () => {
+    const inputs = { sdl: nginxSdl(), deposit: 5, creationKey: `retry/${Math.random()}` };
+    const first = await h.create(ref.context(), inputs);
+    const again = await h.create(ref.context(), inputs);
+    assert.equal(again.id, first.id, "a retried create returns the deployment it already made");
+    await h.delete(ref.context(), first.id, first.outs);
+    const afterClose = await h.create(ref.context(), inputs);
+    assert.notEqual(afterClose.id, first.id, "after a close, the same key makes a fresh deployment");
+    await h.delete(ref.context(), afterClose.id, afterClose.outs);
+  });
+});

@@ -1,0 +1,298 @@
+// Deployment: an SDL placed on the market with an escrow deposit. Id = dseq.
+// - SDL changes update in place (PUT) while every group's resources stay the same; otherwise the
+//   deployment is replaced (the chain cannot change a group's resources).
+// - Raising `deposit` tops up exactly the difference; lowering it is refused (escrow cannot be
+//   withdrawn, only refunded on close).
+// - Drift: closed deployments disappear on refresh; an SDL changed elsewhere shows as an `sdl` change;
+//   escrow figures refresh freely but only the funding status (against `minEscrowUsd`) counts as drift.
+import { createHash, randomUUID } from "node:crypto";
+import { manifestToSortedJSON, generateManifest } from "@akashnetwork/chain-sdk";
+import { parse as parseYaml } from "yaml";
+import type { Deployment } from "../../sdk";
+import { escrowOutputs, type EscrowOutputs } from "./escrow";
+import {
+  PartialCreateError,
+  type CheckFailure,
+  type HandlerContext,
+  type ResourceFields,
+  type ResourceHandlers,
+} from "./handler";
+import { formatUsd, toMicro, toUsdNumber, usdProblem } from "./money";
+import { exactKeys } from "./keys";
+import { parseSdl, requireSdl, type SdlGroup } from "./sdl";
+
+export interface DeploymentInputs {
+  sdl: string;
+  /** Total US dollars this resource puts in escrow (initial deposit plus top-ups). */
+  deposit?: number;
+  /** Optional funding policy: below this escrow balance (USD) the deployment counts as drifted. */
+  minEscrowUsd?: number;
+  /** Set by the resource class (project/stack/name): makes create retries reuse one Idempotency-Key. */
+  creationKey?: string;
+}
+
+export interface LeaseSummary {
+  gseq: number;
+  oseq: number;
+  provider: string;
+  state: string;
+  price: string;
+  denom: string;
+}
+
+export interface DeploymentOutputs extends DeploymentInputs {
+  dseq: string;
+  owner: string;
+  state: string;
+  manifest: string;
+  manifestHash: string;
+  resourcesFingerprint: string;
+  groups: Omit<SdlGroup, "fingerprint">[];
+  escrow: EscrowOutputs;
+  fundingStatus: "funded" | "underfunded";
+  leases: LeaseSummary[];
+}
+
+export const deploymentFields = {
+  token: "akash:index:Deployment",
+  inputs: ["sdl", "deposit", "minEscrowUsd"],
+  outputs: [
+    "dseq",
+    "owner",
+    "state",
+    "manifest",
+    "manifestHash",
+    "resourcesFingerprint",
+    "groups",
+    "escrow",
+    "fundingStatus",
+    "leases",
+  ],
+  secretOutputs: [],
+} as const satisfies ResourceFields;
+
+/** What `sdl` becomes in refreshed state when the on-chain manifest no longer matches it. */
+export const SDL_DRIFT_PREFIX = "# SDL changed outside Pulumi";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+function localManifest(sdl: string): string {
+  const result = generateManifest(parseYaml(sdl) as Parameters<typeof generateManifest>[0]);
+  if (!result.ok) throw new Error("Invalid SDL");
+  return manifestToSortedJSON(result.value.groups);
+}
+
+function leaseSummaries(deployment: Deployment): LeaseSummary[] {
+  return deployment.leases
+    .map((l) => ({
+      gseq: l.id.gseq,
+      oseq: l.id.oseq,
+      provider: l.id.provider,
+      state: l.state,
+      price: l.price.amount,
+      denom: l.price.denom,
+    }))
+    .sort((a, b) => a.gseq - b.gseq || a.oseq - b.oseq || a.provider.localeCompare(b.provider));
+}
+
+function fundingStatus(
+  escrow: EscrowOutputs,
+  minEscrowUsd: number | undefined,
+): DeploymentOutputs["fundingStatus"] {
+  if (minEscrowUsd === undefined) return "funded";
+  return BigInt(escrow.balance) < toMicro(minEscrowUsd) ? "underfunded" : "funded";
+}
+
+function outputsOf(
+  inputs: DeploymentInputs,
+  deployment: Deployment,
+  manifest: string,
+  groups: SdlGroup[],
+  resourcesFingerprint: string,
+): DeploymentOutputs {
+  const escrow = escrowOutputs(deployment);
+  return {
+    sdl: inputs.sdl,
+    ...(inputs.deposit === undefined ? {} : { deposit: inputs.deposit }),
+    ...(inputs.minEscrowUsd === undefined ? {} : { minEscrowUsd: inputs.minEscrowUsd }),
+    ...(inputs.creationKey === undefined ? {} : { creationKey: inputs.creationKey }),
+    dseq: deployment.deployment.id.dseq,
+    owner: deployment.deployment.id.owner,
+    state: deployment.deployment.state,
+    manifest,
+    manifestHash: deployment.deployment.hash,
+    resourcesFingerprint,
+    groups: groups.map(({ gseq, name, services }) => ({ gseq, name, services })),
+    escrow,
+    fundingStatus: fundingStatus(escrow, inputs.minEscrowUsd),
+    leases: leaseSummaries(deployment),
+  };
+}
+
+function creationIdempotencyKey(inputs: DeploymentInputs): string {
+  const scope = inputs.creationKey ?? randomUUID();
+  return `pulumi-akash-deployment-${sha256(`${scope}\n${inputs.sdl}\n${inputs.deposit ?? ""}`).slice(0, 40)}`;
+}
+
+async function createOnce(ctx: HandlerContext, inputs: DeploymentInputs, key: string) {
+  const created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, key);
+  const deployment = await ctx.api.getDeployment(created.dseq);
+  return { created, deployment };
+}
+
+function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: bigint, addedMicro: bigint) {
+  if (expectedMicro !== addedMicro) {
+    ctx.log.warn(
+      `deployment ${dseq}: asked to deposit ${formatUsd(expectedMicro)} but escrow grew by ${formatUsd(addedMicro)}; ` +
+        "this API manages deposits itself (automatic top-ups), so `deposit` is only a request there.",
+    );
+  }
+}
+
+export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
+  async check(olds, news) {
+    const failures: CheckFailure[] = [];
+    const parsed = parseSdl(news.sdl);
+    if (!parsed.ok) failures.push({ property: "sdl", reason: `Invalid SDL: ${parsed.errors.join("; ")}` });
+    for (const name of ["deposit", "minEscrowUsd"] as const) {
+      const problem = usdProblem(news[name], name);
+      if (problem) failures.push({ property: name, reason: problem });
+    }
+    if (parsed.ok && olds?.sdl !== undefined && !failures.some((f) => f.property === "deposit")) {
+      const old = parseSdl(olds.sdl);
+      const replacing = old.ok && old.value.resourcesFingerprint !== parsed.value.resourcesFingerprint;
+      if (!replacing && toMicro(news.deposit) < toMicro(olds.deposit)) {
+        failures.push({
+          property: "deposit",
+          reason:
+            `deposit cannot go down from ${formatUsd(toMicro(olds.deposit))} to ${formatUsd(toMicro(news.deposit))}: ` +
+            "escrow cannot be withdrawn, only refunded when the deployment closes. Keep the old value, or " +
+            "replace the deployment (pulumi up --replace <urn>) to start over with a smaller deposit.",
+        });
+      }
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const parsed = parseSdl(news.sdl);
+    const replaces =
+      parsed.ok &&
+      olds.resourcesFingerprint &&
+      parsed.value.resourcesFingerprint !== olds.resourcesFingerprint
+        ? ["sdl"]
+        : [];
+    const changes =
+      replaces.length > 0 ||
+      olds.sdl !== news.sdl ||
+      toMicro(olds.deposit) !== toMicro(news.deposit) ||
+      olds.minEscrowUsd !== news.minEscrowUsd ||
+      olds.fundingStatus === "underfunded";
+    return { changes, replaces };
+  },
+
+  async create(ctx, inputs) {
+    const parsed = requireSdl(inputs.sdl);
+    let key = creationIdempotencyKey(inputs);
+    let { created, deployment } = await createOnce(ctx, inputs, key);
+    if (deployment?.deployment.state === "closed") {
+      // The key answered with a deployment this resource created earlier and has since closed
+      // (destroy then up within the API's idempotency window): ask for a new one.
+      key = `${key}-${Date.now()}`;
+      ({ created, deployment } = await createOnce(ctx, inputs, key));
+    }
+    const dseq = created.dseq;
+    const partial = {
+      ...inputs,
+      dseq,
+      manifest: created.manifest,
+      resourcesFingerprint: parsed.resourcesFingerprint,
+    };
+    if (!deployment) {
+      throw new PartialCreateError(
+        `deployment ${dseq} was created but could not be read back; run \`pulumi refresh\` then \`pulumi up\``,
+        dseq,
+        partial,
+      );
+    }
+    const outs = outputsOf(inputs, deployment, created.manifest, parsed.groups, parsed.resourcesFingerprint);
+    if (inputs.deposit !== undefined) {
+      warnIfDepositIgnored(ctx, dseq, toMicro(inputs.deposit), BigInt(outs.escrow.deposited));
+    }
+    ctx.log.info(
+      `deployment ${dseq} created (${parsed.groups.length} group(s), escrow ${formatUsd(BigInt(outs.escrow.balance))})`,
+    );
+    return { id: dseq, outs };
+  },
+
+  async read(ctx, id, props) {
+    const deployment = await ctx.api.getDeployment(id);
+    if (!deployment || deployment.deployment.state !== "active") return {};
+    const groups = props.groups?.map((g) => ({ ...g, fingerprint: "" })) ?? [];
+    const outs = outputsOf(props, deployment, props.manifest, groups, props.resourcesFingerprint);
+    if (props.manifestHash && deployment.deployment.hash !== props.manifestHash) {
+      outs.sdl = `${SDL_DRIFT_PREFIX}: the on-chain manifest hash is now ${deployment.deployment.hash}.\n`;
+    }
+    return { id, props: outs };
+  },
+
+  async update(ctx, id, olds, news) {
+    const parsed = requireSdl(news.sdl);
+    if (parsed.resourcesFingerprint !== olds.resourcesFingerprint) {
+      throw new Error(
+        `deployment ${id}: the groups' resources changed, which needs a replacement, not an update`,
+      );
+    }
+    let deployment: Deployment | undefined;
+    let manifest = olds.manifest;
+    if (olds.sdl !== news.sdl) {
+      deployment = await ctx.api.updateDeployment(id, news.sdl);
+      manifest = localManifest(news.sdl);
+      ctx.log.info(`deployment ${id}: SDL updated in place (manifest hash ${deployment.deployment.hash})`);
+    }
+    const from = toMicro(olds.deposit);
+    const to = toMicro(news.deposit);
+    if (to < from) {
+      throw new Error(`deployment ${id}: deposit cannot go down from ${formatUsd(from)} to ${formatUsd(to)}`);
+    }
+    if (to > from) {
+      const before = deployment ?? (await ctx.api.getDeployment(id));
+      if (!before)
+        throw new Error(`deployment ${id} no longer exists; run \`pulumi refresh\`, then \`pulumi up\``);
+      const beforeMicro = BigInt(escrowOutputs(before).deposited);
+      // The key names the target total, so a retried or re-run update never tops up twice.
+      deployment = await ctx.api.deposit(id, toUsdNumber(to - from), `pulumi-akash-deposit-${id}-${to}`);
+      warnIfDepositIgnored(ctx, id, to - from, BigInt(escrowOutputs(deployment).deposited) - beforeMicro);
+      ctx.log.info(`deployment ${id}: escrow topped up by ${formatUsd(to - from)}`);
+    }
+    deployment ??= await ctx.api.getDeployment(id);
+    if (!deployment || deployment.deployment.state !== "active") {
+      throw new Error(
+        `deployment ${id} is closed or gone; run \`pulumi refresh\`, then \`pulumi up\` to re-create it`,
+      );
+    }
+    const outs = outputsOf(news, deployment, manifest, parsed.groups, parsed.resourcesFingerprint);
+    if (outs.fundingStatus === "underfunded") {
+      const short = toMicro(news.minEscrowUsd) - BigInt(outs.escrow.balance);
+      ctx.log.warn(
+        `deployment ${id}: escrow ${formatUsd(BigInt(outs.escrow.balance))} is below minEscrowUsd; raise deposit by at least ${formatUsd(short)}`,
+      );
+    }
+    return outs;
+  },
+
+  async delete(ctx, id) {
+    await ctx.api.closeDeployment(id);
+    ctx.log.info(`deployment ${id} closed; the rest of its escrow is refunded`);
+  },
+};
+
+export const leaseSummaryKeys = exactKeys<LeaseSummary>()([
+  "gseq",
+  "oseq",
+  "provider",
+  "state",
+  "price",
+  "denom",
+]);
+export const groupOutputKeys = exactKeys<DeploymentOutputs["groups"][number]>()(["gseq", "name", "services"]);

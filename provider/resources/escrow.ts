@@ -1,0 +1,68 @@
+// Escrow figures for a deployment's outputs. The API returns the raw chain escrow account
+// (micro-denom decimal strings, settled lazily at `settled_at`); dollars are 1:1 with the grant
+// denom's whole units ($1 = 1,000,000 uact).
+import { microToUsd, type Coin, type Deployment } from "../../sdk";
+import { exactKeys } from "./keys";
+
+export interface EscrowOutputs {
+  denom: string;
+  /** Remaining escrow in micro-denom, as of `settledAtHeight`. */
+  balance: string;
+  balanceUsd: string;
+  /** Everything ever put in escrow (remaining + paid to providers), micro-denom: grows only with deposits. */
+  deposited: string;
+  depositedUsd: string;
+  settledAtHeight: number;
+  /** Sum of the active leases' prices per block, in micro-denom ("0" without a lease). */
+  pricePerBlock: string;
+  /** Block height at which the escrow runs dry at current prices; null without an active lease. */
+  fundedUntilHeight: number | null;
+}
+
+/** The integer part of a chain decimal string ("1234.5600" -> 1234n). */
+export function microOf(amount: string | undefined): bigint {
+  if (!amount) return 0n;
+  const whole = amount.split(".")[0] ?? "0";
+  return /^\d+$/.test(whole) ? BigInt(whole) : 0n;
+}
+
+function amountIn(coins: Coin[], denom: string): bigint {
+  return coins.filter((c) => c.denom === denom).reduce((sum, c) => sum + microOf(c.amount), 0n);
+}
+
+/** Price per block as a float of micro-units (chain prices may carry decimals). */
+function leaseRate(deployment: Deployment): number {
+  return deployment.leases
+    .filter((l) => l.state === "active")
+    .reduce((sum, l) => sum + (Number(l.price.amount) || 0), 0);
+}
+
+export function escrowOutputs(deployment: Deployment): EscrowOutputs {
+  const state = deployment.escrow_account.state;
+  const denom = state.funds[0]?.denom ?? state.transferred[0]?.denom ?? "";
+  const funds = amountIn(state.funds, denom);
+  const transferred = amountIn(state.transferred, denom);
+  const settledAt = Number(state.settled_at) || 0;
+  const rate = leaseRate(deployment);
+  return {
+    denom,
+    balance: funds.toString(),
+    balanceUsd: microToUsd(funds),
+    deposited: (funds + transferred).toString(),
+    depositedUsd: microToUsd(funds + transferred),
+    settledAtHeight: settledAt,
+    pricePerBlock: String(rate),
+    fundedUntilHeight: rate > 0 ? settledAt + Math.floor(Number(funds) / rate) : null,
+  };
+}
+
+export const escrowOutputKeys = exactKeys<EscrowOutputs>()([
+  "denom",
+  "balance",
+  "balanceUsd",
+  "deposited",
+  "depositedUsd",
+  "settledAtHeight",
+  "pricePerBlock",
+  "fundedUntilHeight",
+]);

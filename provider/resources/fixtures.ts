@@ -1,0 +1,76 @@
+// SDLs shared by the provider's tests and examples' expectations: the seed guide's nginx and a
+// two-group variant.
+export const nginxSdl = (image = "nginx:1.25.3", cpu = 0.5) => `
+version: "2.0"
+services:
+  web:
+    image: ${image}
+    expose:
+      - port: 80
+        to:
+          - global: true
+profiles:
+  compute:
+    web:
+      resources:
+        cpu:
+          units: ${cpu}
+        memory:
+          size: 512Mi
+        storage:
+          size: 512Mi
+  placement:
+    akash:
+      pricing:
+        web:
+          denom: uakt
+          amount: 1000
+deployment:
+  web:
+    akash:
+      profile: web
+      count: 1
+`;
+
+export const twoGroupSdl = () => `
+version: "2.0"
+services:
+  api:
+    image: hashicorp/http-echo:1.0
+    args: ["-text=hello"]
+    expose:
+      - port: 5678
+        as: 80
+        to:
+          - global: true
+  cache:
+    image: redis:7
+    expose:
+      - port: 6379
+        to:
+          - global: true
+profiles:
+  compute:
+    api:
+      resources:
+        cpu: { units: 0.5 }
+        memory: { size: 256Mi }
+        storage: { size: 256Mi }
+    cache:
+      resources:
+        cpu: { units: 0.5 }
+        memory: { size: 512Mi }
+        storage: { size: 512Mi }
+  placement:
+    east:
+      pricing:
+        api: { denom: uakt, amount: 1000 }
+    west:
+      pricing:
+        cache: { denom: uakt, amount: 1000 }
+deployment:
+  api:
+    east: { profile: api, count: 1 }
+  cache:
+    west: { profile: cache, count: 1 }
+`;

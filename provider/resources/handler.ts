@@ -1,0 +1,82 @@
+// The shape every resource's logic takes: plain check/diff/create/read/update/delete functions over a
+// context (an API facade and a logger). Adapters (the Node dynamic provider today, a multi-language
+// plugin later) translate their protocol to these calls; nothing here knows about Pulumi.
+import type { AkashApi } from "./api";
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface HandlerContext {
+  api: AkashApi;
+  log: Logger;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface CheckResult<I> {
+  inputs: I;
+  failures: CheckFailure[];
+}
+
+export interface DiffResult {
+  changes: boolean;
+  /** Input names whose change forces a replacement (shown by the engine as the replace reason). */
+  replaces: string[];
+  deleteBeforeReplace?: boolean;
+}
+
+export interface CreateResult<O> {
+  id: string;
+  outs: O;
+}
+
+/** `id` undefined means the resource is gone (closed or deleted elsewhere): the engine drops it. */
+export interface ReadResult<O> {
+  id?: string;
+  props?: O;
+}
+
+export interface ResourceHandlers<I, O> {
+  /** Validates and normalizes inputs without calling the API (runs during preview). */
+  check(olds: Partial<I> | undefined, news: I): Promise<CheckResult<I>>;
+  /**
+   * Compares recorded (or freshly read) outputs with desired inputs. The engine also calls it during
+   * refresh with the refreshed outputs, so it decides what counts as drift.
+   */
+  diff(id: string, olds: O, news: I): Promise<DiffResult>;
+  create(ctx: HandlerContext, inputs: I): Promise<CreateResult<O>>;
+  read(ctx: HandlerContext, id: string, props: O): Promise<ReadResult<O>>;
+  update(ctx: HandlerContext, id: string, olds: O, news: I): Promise<O>;
+  delete(ctx: HandlerContext, id: string, props: O): Promise<void>;
+}
+
+/**
+ * Thrown when the remote object exists but did not become ready: the engine keeps `id` and
+ * `properties` in state (so the next `up` or `destroy` handles it) instead of leaking it.
+ */
+export class PartialCreateError extends Error {
+  override readonly name = "PartialCreateError";
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: object,
+    readonly reasons: string[] = [message],
+  ) {
+    super(message);
+  }
+}
+
+/** Field lists of a resource: the single source for its class, its schema test and its docs. */
+export interface ResourceFields {
+  /** Pulumi type token in schema.json, e.g. akash:index:Deployment. */
+  token: string;
+  inputs: readonly string[];
+  /** Output-only properties (inputs are echoed as outputs too). */
+  outputs: readonly string[];
+  secretOutputs: readonly string[];
+}

@@ -1,0 +1,445 @@
+// Lease: accepts a bid for one order (gseq/oseq) of a deployment, sends the manifest and waits for
+// the services. Id = dseq/gseq/oseq/provider.
+// The managed-wallet API cannot close a single lease (only the whole deployment), and it cannot move
+// a lease to another provider: such changes are replacements, and creating the replacement fails
+// with a clear message while the old lease is still active (replace the Deployment to re-bid).
+import { describeRejections, rejectReason, selectBid, type BidPolicy, type BidTarget } from "./bid-selection";
+import {
+  PartialCreateError,
+  type CheckFailure,
+  type HandlerContext,
+  type ResourceFields,
+  type ResourceHandlers,
+} from "./handler";
+import { exactKeys } from "./keys";
+import { leaseTogether } from "./lease-batch";
+import { servicesReady, statusOutputs, type LeaseStatusOutputs } from "./lease-status";
+import type { Bid, Deployment, LeaseWithStatus } from "../../sdk";
+
+export interface BidSelection extends BidPolicy {
+  /** How long to wait for an acceptable bid (default 180 s). */
+  bidTimeoutSeconds?: number;
+  /** After the first acceptable bid, keep collecting bids this long before choosing (default 0). */
+  bidWindowSeconds?: number;
+}
+
+export interface LeaseInputs {
+  dseq: string;
+  manifest: string;
+  provider?: string;
+  gseq?: number;
+  oseq?: number;
+  selection?: BidSelection;
+  /** Wait until every service of the group reports its replicas ready (default true). */
+  waitForServices?: boolean;
+  serviceTimeoutSeconds?: number;
+  /** mTLS certificate for APIs that still use one (the seeds); the live API ignores it. */
+  certificate?: { certPem: string; keyPem: string };
+}
+
+export interface LeaseOutputs extends LeaseStatusOutputs, Omit<LeaseInputs, "provider" | "gseq" | "oseq"> {
+  provider: string;
+  gseq: number;
+  oseq: number;
+  bseq: number;
+  owner: string;
+  state: string;
+  price: string;
+  denom: string;
+}
+
+export const leaseFields = {
+  token: "akash:index:Lease",
+  inputs: [
+    "dseq",
+    "manifest",
+    "provider",
+    "gseq",
+    "oseq",
+    "selection",
+    "waitForServices",
+    "serviceTimeoutSeconds",
+    "certificate",
+  ],
+  outputs: ["bseq", "owner", "state", "price", "denom", "services", "forwardedPorts", "ips"],
+  secretOutputs: [],
+} as const satisfies ResourceFields;
+
+/** Timing knobs; tests and the benchmark shorten the poll intervals. */
+export const leaseTiming = {
+  firstPollMs: 100,
+  maxPollMs: 500,
+  serviceFirstPollMs: 200,
+  serviceMaxPollMs: 2000,
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const leaseId = (dseq: string, gseq: number, oseq: number, provider: string) =>
+  `${dseq}/${gseq}/${oseq}/${provider}`;
+
+function targetOf(inputs: LeaseInputs): BidTarget {
+  return {
+    gseq: inputs.gseq ?? 1,
+    oseq: inputs.oseq ?? 1,
+    ...(inputs.provider ? { provider: inputs.provider } : {}),
+  };
+}
+
+/** Service names of the lease's group, from the manifest (its groups are in gseq order). */
+export function expectedServices(manifest: string, gseq: number): string[] {
+  try {
+    const groups = JSON.parse(manifest) as { services?: { name?: string }[] }[];
+    return (groups[gseq - 1]?.services ?? []).flatMap((s) => (s.name ? [s.name] : [])).sort();
+  } catch {
+    return [];
+  }
+}
+
+function countGroups(manifest: string): number {
+  try {
+    const groups: unknown = JSON.parse(manifest);
+    return Array.isArray(groups) ? groups.length : 1;
+  } catch {
+    return 1;
+  }
+}
+
+const activeGseqs = (deployment: Deployment) =>
+  deployment.leases.filter((l) => l.state === "active").map((l) => l.id.gseq);
+
+function findLease(deployment: Deployment, gseq: number, oseq: number, provider?: string) {
+  return deployment.leases.find(
+    (l) =>
+      l.id.gseq === gseq &&
+      l.id.oseq === oseq &&
+      l.state === "active" &&
+      (!provider || l.id.provider === provider),
+  );
+}
+
+function outputsOf(inputs: LeaseInputs, lease: LeaseWithStatus): LeaseOutputs {
+  const { provider: _p, gseq: _g, oseq: _o, ...rest } = inputs;
+  return {
+    ...rest,
+    provider: lease.id.provider,
+    gseq: lease.id.gseq,
+    oseq: lease.id.oseq,
+    bseq: lease.id.bseq,
+    owner: lease.id.owner,
+    state: lease.state,
+    price: lease.price.amount,
+    denom: lease.price.denom,
+    ...statusOutputs(lease.status),
+  };
+}
+
+/** Does the current lease (provider, price) still satisfy a bid selection policy? */
+function leaseSatisfies(olds: LeaseOutputs, selection: BidSelection | undefined): boolean {
+  const asBid = {
+    id: {
+      owner: olds.owner,
+      dseq: olds.dseq,
+      gseq: olds.gseq,
+      oseq: olds.oseq,
+      provider: olds.provider,
+      bseq: olds.bseq,
+    },
+    state: "open",
+    price: { denom: olds.denom, amount: olds.price },
+    created_at: "0",
+    resources_offer: [],
+  } satisfies Bid;
+  // Attributes are only visible on bids; a lease already accepted is taken to still carry them.
+  const { requiredAttributes: _ignored, ...policy } = selection ?? {};
+  return rejectReason(asBid, { gseq: olds.gseq, oseq: olds.oseq }, policy) === undefined;
+}
+
+async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid> {
+  const target = targetOf(inputs);
+  const policy = inputs.selection ?? {};
+  const deadline = Date.now() + (policy.bidTimeoutSeconds ?? 180) * 1000;
+  let pause = leaseTiming.firstPollMs;
+  let firstSeenAt: number | undefined;
+  let bids: Bid[];
+  for (;;) {
+    bids = (await ctx.api.listBids(inputs.dseq)).map((item) => item.bid);
+    const pick = selectBid(bids, target, policy);
+    if (pick) {
+      firstSeenAt ??= Date.now();
+      const windowMs = (policy.bidWindowSeconds ?? 0) * 1000;
+      if (target.provider || Date.now() - firstSeenAt >= windowMs || Date.now() >= deadline) {
+        const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
+        ctx.log.info(
+          `deployment ${inputs.dseq} group ${target.gseq}: ${forOrder.length} bid(s), picked ${pick.id.provider} at ${pick.price.amount} ${pick.price.denom}/block`,
+        );
+        return pick;
+      }
+    }
+    if (Date.now() >= deadline) {
+      const wanted = target.provider ? `a bid from ${target.provider}` : "an acceptable bid";
+      throw new Error(
+        `deployment ${inputs.dseq} group ${target.gseq}: no ${wanted} within ${policy.bidTimeoutSeconds ?? 180} s ` +
+          `(${describeRejections(bids, target, policy)}). Loosen selection, raise the SDL pricing, or raise selection.bidTimeoutSeconds.`,
+      );
+    }
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+    pause = Math.min(pause * 1.5, leaseTiming.maxPollMs);
+  }
+}
+
+/** Polls the deployment until the lease's services are ready; returns the last lease seen. */
+async function waitForServices(ctx: HandlerContext, inputs: LeaseInputs, lease: LeaseWithStatus) {
+  const expected = expectedServices(inputs.manifest, lease.id.gseq);
+  const timeoutS = inputs.serviceTimeoutSeconds ?? 300;
+  const deadline = Date.now() + timeoutS * 1000;
+  let pause = leaseTiming.serviceFirstPollMs;
+  let current = lease;
+  for (;;) {
+    if (servicesReady(statusOutputs(current.status), expected)) return { lease: current, ready: true };
+    if (Date.now() >= deadline) return { lease: current, ready: false };
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+    pause = Math.min(pause * 1.5, leaseTiming.serviceMaxPollMs);
+    const deployment = await ctx.api.getDeployment(inputs.dseq);
+    const again = deployment && findLease(deployment, lease.id.gseq, lease.id.oseq, lease.id.provider);
+    if (!again)
+      throw new Error(
+        `lease ${leaseId(inputs.dseq, lease.id.gseq, lease.id.oseq, lease.id.provider)} closed while starting`,
+      );
+    current = again;
+  }
+}
+
+async function sendManifest(
+  ctx: HandlerContext,
+  inputs: LeaseInputs,
+  bid: { gseq: number; oseq: number; provider: string },
+) {
+  return ctx.api.createLease({
+    manifest: inputs.manifest,
+    ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
+    leases: [{ dseq: inputs.dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }],
+  });
+}
+
+/** Waits for the services if asked; a timeout keeps the lease in state (init error), never leaks it. */
+async function settle(
+  ctx: HandlerContext,
+  inputs: LeaseInputs,
+  lease: LeaseWithStatus,
+): Promise<LeaseOutputs> {
+  if (inputs.waitForServices === false) return outputsOf(inputs, lease);
+  const started = Date.now();
+  const { lease: last, ready } = await waitForServices(ctx, inputs, lease);
+  const outs = outputsOf(inputs, last);
+  const id = leaseId(inputs.dseq, last.id.gseq, last.id.oseq, last.id.provider);
+  if (!ready) {
+    throw new PartialCreateError(
+      `lease ${id}: services not ready after ${inputs.serviceTimeoutSeconds ?? 300} s ` +
+        `(${outs.services.map((s) => `${s.name} ${s.readyReplicas}/${Math.max(s.replicas, s.total)}`).join(", ") || "no status yet"}). ` +
+        "The lease is kept; the next `pulumi up` waits again. Set serviceTimeoutSeconds or waitForServices: false to change this.",
+      id,
+      outs,
+    );
+  }
+  ctx.log.info(`lease ${id}: services ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return outs;
+}
+
+function checkCount(value: unknown, name: string, failures: CheckFailure[]) {
+  if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 1)) {
+    failures.push({
+      property: name,
+      reason: `${name} must be a whole number >= 1 (got ${JSON.stringify(value)})`,
+    });
+  }
+}
+
+function sameJson(a: unknown, b: unknown) {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
+  async check(_olds, news) {
+    const failures: CheckFailure[] = [];
+    if (typeof news.dseq !== "string" || !/^\d+$/.test(news.dseq)) {
+      failures.push({
+        property: "dseq",
+        reason: 'dseq must be a deployment sequence number such as "1234567" (use deployment.dseq)',
+      });
+    }
+    if (typeof news.manifest !== "string" || !news.manifest.trim().startsWith("[")) {
+      failures.push({
+        property: "manifest",
+        reason: "manifest must be the JSON manifest string of the deployment (use deployment.manifest)",
+      });
+    }
+    if (news.provider !== undefined && !/^akash1[0-9a-z]{38,58}$/.test(news.provider)) {
+      failures.push({
+        property: "provider",
+        reason: `provider must be an akash1... address (got ${JSON.stringify(news.provider)})`,
+      });
+    }
+    if (news.provider !== undefined && news.selection !== undefined) {
+      failures.push({ property: "selection", reason: "give either provider or selection, not both" });
+    }
+    checkCount(news.gseq, "gseq", failures);
+    checkCount(news.oseq, "oseq", failures);
+    const s = news.selection;
+    if (s) {
+      if (s.strategy !== undefined && s.strategy !== "cheapest" && s.strategy !== "first") {
+        failures.push({ property: "selection.strategy", reason: 'strategy must be "cheapest" or "first"' });
+      }
+      for (const key of ["maxPrice", "bidTimeoutSeconds", "bidWindowSeconds"] as const) {
+        const v = s[key];
+        if (v !== undefined && (typeof v !== "number" || !(v >= 0))) {
+          failures.push({ property: `selection.${key}`, reason: `${key} must be a number >= 0` });
+        }
+      }
+      const overlap = (s.allowedProviders ?? []).filter((p) => s.deniedProviders?.includes(p));
+      if (overlap.length) {
+        failures.push({
+          property: "selection",
+          reason: `providers both allowed and denied: ${overlap.join(", ")}`,
+        });
+      }
+    }
+    if (news.serviceTimeoutSeconds !== undefined && !(news.serviceTimeoutSeconds > 0)) {
+      failures.push({ property: "serviceTimeoutSeconds", reason: "serviceTimeoutSeconds must be > 0" });
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces: string[] = [];
+    if (olds.dseq !== news.dseq) replaces.push("dseq");
+    if ((news.gseq ?? 1) !== olds.gseq) replaces.push("gseq");
+    if ((news.oseq ?? 1) !== olds.oseq) replaces.push("oseq");
+    if (news.provider !== undefined && news.provider !== olds.provider) replaces.push("provider");
+    if (news.provider === undefined && !leaseSatisfies(olds, news.selection)) replaces.push("selection");
+    const changes =
+      replaces.length > 0 ||
+      olds.manifest !== news.manifest ||
+      !sameJson(olds.selection, news.selection) ||
+      olds.waitForServices !== news.waitForServices ||
+      olds.serviceTimeoutSeconds !== news.serviceTimeoutSeconds ||
+      !sameJson(olds.certificate, news.certificate);
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && olds.dseq === news.dseq };
+  },
+
+  async create(ctx, inputs) {
+    const target = targetOf(inputs);
+    const deployment = await ctx.api.getDeployment(inputs.dseq);
+    if (!deployment || deployment.deployment.state !== "active") {
+      throw new Error(
+        `deployment ${inputs.dseq} is not active (closed or not found); lease it after \`pulumi up\` re-creates it`,
+      );
+    }
+    const existing = findLease(deployment, target.gseq, target.oseq);
+    if (existing) {
+      const asBid = {
+        ...existing,
+        id: existing.id,
+        state: "open",
+        created_at: "0",
+        resources_offer: [],
+      } as Bid;
+      const { requiredAttributes: _ignored, ...policy } = inputs.selection ?? {};
+      const reason = rejectReason(asBid, target, policy);
+      if (reason) {
+        throw new Error(
+          `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} (${reason}). ` +
+            "The managed-wallet API cannot close a single lease: replace the Deployment (pulumi up --replace <deployment urn>) to bid again.",
+        );
+      }
+      ctx.log.info(
+        `deployment ${inputs.dseq} group ${target.gseq}: adopting the active lease with ${existing.id.provider}`,
+      );
+      const outs = await settle(ctx, inputs, existing);
+      return { id: leaseId(inputs.dseq, existing.id.gseq, existing.id.oseq, existing.id.provider), outs };
+    }
+    const started = Date.now();
+    const bid = await waitForBid(ctx, inputs);
+    // Groups of this deployment still without a lease: their Lease resources are picking too.
+    const expected = Math.max(1, countGroups(inputs.manifest) - new Set(activeGseqs(deployment)).size);
+    if (expected > 1) {
+      ctx.log.info(
+        `deployment ${inputs.dseq} group ${target.gseq}: waiting for the other ${expected - 1} group(s) to pick a bid (the API leases all groups in one request)`,
+      );
+    }
+    const bidTimeoutMs = (inputs.selection?.bidTimeoutSeconds ?? 180) * 1000;
+    const leased = await leaseTogether(
+      ctx.api,
+      { dseq: inputs.dseq, manifest: inputs.manifest, ...(inputs.certificate ? { certificate: inputs.certificate } : {}) },
+      { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
+      expected,
+      bidTimeoutMs - (Date.now() - started),
+    );
+    const lease = findLease(leased, bid.id.gseq, bid.id.oseq, bid.id.provider);
+    if (!lease) {
+      throw new Error(
+        `deployment ${inputs.dseq} group ${bid.id.gseq}: the API did not lease ${bid.id.provider}. It leases all groups of a ` +
+          "deployment in one request and skips it once any group has a lease: declare a Lease for every group in the same " +
+          "program (or use Workload), then replace the deployment.",
+      );
+    }
+    const outs = await settle(ctx, inputs, lease);
+    return { id: leaseId(inputs.dseq, lease.id.gseq, lease.id.oseq, lease.id.provider), outs };
+  },
+
+  async read(ctx, id, props) {
+    const deployment = await ctx.api.getDeployment(props.dseq);
+    if (!deployment || deployment.deployment.state !== "active") return {};
+    const lease = findLease(deployment, props.gseq, props.oseq, props.provider);
+    if (!lease) return {};
+    return { id, props: { ...props, ...outputsOf(props, lease) } };
+  },
+
+  async update(ctx, id, olds, news) {
+    const deployment = await ctx.api.getDeployment(olds.dseq);
+    const lease = deployment && findLease(deployment, olds.gseq, olds.oseq, olds.provider);
+    if (!lease)
+      throw new Error(
+        `lease ${id} is no longer active; run \`pulumi refresh\`, then \`pulumi up\` to lease again`,
+      );
+    const inputs = { ...news, gseq: olds.gseq, oseq: olds.oseq };
+    if (olds.manifest !== news.manifest) {
+      // The API skips creation for an existing lease and re-sends the manifest to the provider.
+      const resent = await sendManifest(ctx, inputs, {
+        gseq: olds.gseq,
+        oseq: olds.oseq,
+        provider: olds.provider,
+      });
+      ctx.log.info(`lease ${id}: new manifest sent to ${olds.provider}`);
+      return settle(ctx, inputs, findLease(resent, olds.gseq, olds.oseq, olds.provider) ?? lease);
+    }
+    if (!sameJson(olds.selection, news.selection)) {
+      ctx.log.info(
+        `lease ${id}: the current lease (${olds.provider} at ${olds.price} ${olds.denom}/block) satisfies the new selection; kept`,
+      );
+    }
+    return outputsOf(inputs, lease);
+  },
+
+  async delete(ctx, id, props) {
+    const deployment = await ctx.api.getDeployment(props.dseq);
+    if (
+      deployment?.deployment.state === "active" &&
+      findLease(deployment, props.gseq, props.oseq, props.provider)
+    ) {
+      ctx.log.warn(
+        `lease ${id} stays active until deployment ${props.dseq} closes: the managed-wallet API has no call to close a single lease`,
+      );
+    }
+  },
+};
+
+export const bidSelectionKeys = exactKeys<BidSelection>()([
+  "strategy",
+  "allowedProviders",
+  "deniedProviders",
+  "requiredAttributes",
+  "maxPrice",
+  "bidTimeoutSeconds",
+  "bidWindowSeconds",
+]);

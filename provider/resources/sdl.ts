@@ -1,0 +1,74 @@
+// SDL checks done on the user's machine, before any API call: parse and validate with
+// @akashnetwork/chain-sdk (so `pulumi preview` names what is wrong), and fingerprint each placement
+// group's resources, which decides between an in-place update and a replacement.
+import { createHash } from "node:crypto";
+import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
+import { parse as parseYaml } from "yaml";
+
+/** One placement group of an SDL, in the order the chain numbers them (gseq = index + 1). */
+export interface SdlGroup {
+  gseq: number;
+  name: string;
+  services: string[];
+  /** sha256 of the group's resources, counts, pricing and placement requirements. */
+  fingerprint: string;
+}
+
+export interface ParsedSdl {
+  groups: SdlGroup[];
+  /** sha256 over every group's fingerprint: a change means the deployment must be replaced. */
+  resourcesFingerprint: string;
+}
+
+export type SdlResult = { ok: true; value: ParsedSdl } | { ok: false; errors: string[] };
+
+type SdlInput = Parameters<typeof generateManifest>[0];
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Parses and validates an SDL; errors are short sentences that say where the problem is. */
+export function parseSdl(sdl: unknown): SdlResult {
+  if (typeof sdl !== "string" || sdl.trim() === "") {
+    return { ok: false, errors: ["sdl must be a non-empty YAML string (the contents of deploy.yaml)"] };
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(sdl);
+  } catch (err) {
+    return { ok: false, errors: [`sdl is not valid YAML: ${(err as Error).message}`] };
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    return {
+      ok: false,
+      errors: ["sdl must be a YAML mapping with version, services, profiles and deployment"],
+    };
+  }
+  let result: ReturnType<typeof generateManifest>;
+  try {
+    result = generateManifest(doc as SdlInput);
+  } catch (err) {
+    return { ok: false, errors: [`sdl is invalid: ${(err as Error).message}`] };
+  }
+  if (!result.ok) {
+    const errors = result.value.map((e) => e.message ?? `${e.instancePath} is invalid`);
+    return { ok: false, errors: [...new Set(errors)] };
+  }
+  const { groups, groupSpecs } = result.value;
+  const parsed: SdlGroup[] = groupSpecs.map((spec, i) => ({
+    gseq: i + 1,
+    name: spec.name,
+    services: (groups[i]?.services ?? []).map((s) => s.name).sort(),
+    fingerprint: sha256(manifestToSortedJSON([spec])),
+  }));
+  return {
+    ok: true,
+    value: { groups: parsed, resourcesFingerprint: sha256(parsed.map((g) => g.fingerprint).join("\n")) },
+  };
+}
+
+/** Like parseSdl, but throws one readable error (for create/update, where check already ran). */
+export function requireSdl(sdl: unknown): ParsedSdl {
+  const result = parseSdl(sdl);
+  if (!result.ok) throw new Error(`Invalid SDL: ${result.errors.join("; ")}`);
+  return result.value;
+}

@@ -1,0 +1,25 @@
+// Leases: POST /v1/leases accepts bids. Its body is NOT wrapped in `data` (live API quirk) and it is
+// idempotent on the live API (an existing non-closed lease for the dseq makes it skip creation).
+import { z } from "zod";
+import { AkashAddressSchema, DseqSchema } from "./common";
+
+export const LeaseRequestSchema = z.object({
+  dseq: DseqSchema,
+  gseq: z.number().int().min(1),
+  oseq: z.number().int().min(1),
+  provider: AkashAddressSchema,
+});
+export type LeaseRequest = z.input<typeof LeaseRequestSchema>;
+
+export const CreateLeaseBodySchema = z.object({
+  manifest: z.string().min(1).meta({ description: "The manifest string returned by POST /v1/deployments" }),
+  certificate: z
+    .object({ certPem: z.string(), keyPem: z.string() })
+    .optional()
+    .meta({ description: "Seeds only (mTLS); ignored by the live API since 2026-03-10" }),
+  leases: z
+    .array(LeaseRequestSchema)
+    .min(1)
+    .meta({ description: "One entry per accepted bid (one per group)" }),
+});
+export type CreateLeaseBody = z.input<typeof CreateLeaseBodySchema>;

@@ -1,0 +1,134 @@
+import type { Clock } from "./market/clock";
+import { DEFAULT_BLOCK_TIME_MS } from "./market/clock";
+import type { LogLevel } from "./logger";
+import { API_KEY_ENV_PATTERN } from "./services/api-key-format";
+
+/** Failure knobs for users' pipelines and our own tests; all off by default. */
+export interface FaultOptions {
+  /** Fraction (0..1) of API requests answered 503 before they run. */
+  errorRate?: number;
+  /** Milliseconds added to every API request. */
+  latencyMs?: number;
+  /** No provider bids on anything. */
+  bidDrought?: boolean;
+  /** Every provider is offline: no bids, no lease status. */
+  providersOffline?: boolean;
+}
+
+export interface ServerOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port; 0 picks a free one (default 0). */
+  port?: number;
+  /** Directory of the SQLite store; omitted (and no databaseUrl) = in-memory SQLite. */
+  dataDir?: string;
+  /** PostgreSQL connection string; takes precedence over dataDir. */
+  databaseUrl?: string;
+  /** Short bid and start delays for interactive use. */
+  dev?: boolean;
+  /** Block time (default 6000 ms; ignored when `clock` is given). */
+  blockTimeMs?: number;
+  /** Overrides every provider's bid delay (ms after the order is created). */
+  bidDelayMs?: number;
+  /** Time from lease creation until services report ready (ms). */
+  startDelayMs?: number;
+  /** Provider fleet: path of a YAML file or the parsed document; default: the bundled fleet. */
+  fleet?: string | object;
+  /** Injected clock (tests); default: wall time at `blockTimeMs`. */
+  clock?: Clock;
+  faults?: FaultOptions;
+  /** Serve POST /v1/admin/* (clock control) for out-of-process tests. Off by default. */
+  adminRoutes?: boolean;
+  /** Smallest deployment deposit accepted at creation, in dollars (default 5, as the seed guide says). */
+  minDepositUsd?: number;
+  /** Micro-denom of amounts on the wire (default "uact": $1 = 1,000,000 uact). */
+  denom?: string;
+  /** The `<env>` in `ac.sk.<env>.<hex>` keys this server issues and accepts (default "local"). */
+  apiKeyEnv?: string;
+  /** pino level; 'silent' in tests (default 'info'). */
+  logLevel?: LogLevel;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string | undefined;
+  databaseUrl: string | undefined;
+  dev: boolean;
+  blockTimeMs: number;
+  bidDelayMs: number | undefined;
+  startDelayMs: number;
+  fleet: string | object | undefined;
+  faults: Required<FaultOptions>;
+  adminRoutes: boolean;
+  minDepositUsd: number;
+  denom: string;
+  apiKeyEnv: string;
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_START_DELAY_MS = 15_000;
+export const DEV_BID_DELAY_MS = 500;
+export const DEV_START_DELAY_MS = 1_000;
+
+/** Fills in defaults and rejects impossible values with a message naming the option. */
+export function resolveConfig(options: ServerOptions = {}): ServerConfig {
+  const dev = options.dev ?? false;
+  const config: ServerConfig = {
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    dataDir: options.dataDir || undefined,
+    databaseUrl: options.databaseUrl || undefined,
+    dev,
+    blockTimeMs: options.clock?.blockTimeMs ?? options.blockTimeMs ?? DEFAULT_BLOCK_TIME_MS,
+    bidDelayMs: options.bidDelayMs ?? (dev ? DEV_BID_DELAY_MS : undefined),
+    startDelayMs: options.startDelayMs ?? (dev ? DEV_START_DELAY_MS : DEFAULT_START_DELAY_MS),
+    fleet: options.fleet,
+    faults: {
+      errorRate: options.faults?.errorRate ?? 0,
+      latencyMs: options.faults?.latencyMs ?? 0,
+      bidDrought: options.faults?.bidDrought ?? false,
+      providersOffline: options.faults?.providersOffline ?? false,
+    },
+    adminRoutes: options.adminRoutes ?? false,
+    minDepositUsd: options.minDepositUsd ?? 5,
+    denom: options.denom ?? "uact",
+    apiKeyEnv: options.apiKeyEnv ?? "local",
+    logLevel: options.logLevel ?? "info",
+  };
+  check(Number.isInteger(config.port) && config.port >= 0 && config.port <= 65535, `port must be 0..65535, got ${config.port}`);
+  check(Number.isInteger(config.blockTimeMs) && config.blockTimeMs >= 1, `blockTimeMs must be a positive integer, got ${config.blockTimeMs}`);
+  check(config.bidDelayMs === undefined || (Number.isFinite(config.bidDelayMs) && config.bidDelayMs >= 0), `bidDelayMs must be >= 0, got ${config.bidDelayMs}`);
+  check(Number.isFinite(config.startDelayMs) && config.startDelayMs >= 0, `startDelayMs must be >= 0, got ${config.startDelayMs}`);
+  check(Number.isFinite(config.minDepositUsd) && config.minDepositUsd >= 0, `minDepositUsd must be >= 0 dollars, got ${config.minDepositUsd}`);
+  check(/^u[a-z][a-z0-9]{1,15}$/.test(config.denom), `denom must be a micro-denom such as "uact", got "${config.denom}"`);
+  check(API_KEY_ENV_PATTERN.test(config.apiKeyEnv), `apiKeyEnv must be lowercase letters, digits or '-', got "${config.apiKeyEnv}"`);
+  const { errorRate, latencyMs } = config.faults;
+  check(Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1, `faults.errorRate must be between 0 and 1, got ${errorRate}`);
+  check(Number.isFinite(latencyMs) && latencyMs >= 0, `faults.latencyMs must be >= 0, got ${latencyMs}`);
+  return config;
+}
+
+function check(ok: boolean, message: string): asserts ok {
+  if (!ok) throw new RangeError(`invalid server option: ${message}`);
+}
+
+/** The configuration as printed at start: no secrets (the database password is masked by the caller). */
+export function describeConfig(config: ServerConfig, storeLocation: string): Record<string, unknown> {
+  return {
+    host: config.host,
+    port: config.port,
+    store: storeLocation,
+    dev: config.dev,
+    blockTimeMs: config.blockTimeMs,
+    bidDelayMs: config.bidDelayMs ?? "per provider",
+    startDelayMs: config.startDelayMs,
+    fleet: typeof config.fleet === "string" ? config.fleet : config.fleet ? "inline" : "bundled default",
+    faults: config.faults,
+    adminRoutes: config.adminRoutes,
+    minDepositUsd: config.minDepositUsd,
+    denom: config.denom,
+    apiKeyEnv: config.apiKeyEnv,
+    logLevel: config.logLevel,
+  };
+}

@@ -1,0 +1,61 @@
+// Display helpers: micro-units to dollars, lease prices per month, escrow runway and dates.
+import type { Coin, ShownDeployment } from "./types";
+
+/** Akash's target block time; the runway estimate says "about" because real blocks vary. */
+export const BLOCK_SECONDS = 6;
+const BLOCKS_PER_MONTH = (30.4375 * 24 * 3600) / BLOCK_SECONDS;
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+
+/** Micro-units (number or the chain's decimal string) as dollars: 1500000 -> "$1.50". */
+export function formatMicroUsd(micro: number | string): string {
+  return usd.format(Number(micro) / 1_000_000);
+}
+
+export function sumCoins(coins: Coin[]): number {
+  return coins.reduce((total, coin) => total + Number(coin.amount), 0);
+}
+
+export function escrowMicro(d: ShownDeployment): number {
+  return sumCoins(d.escrow_account.state.funds);
+}
+
+/** Micro-units per block paid by the deployment's active leases. */
+export function burnPerBlock(d: ShownDeployment): number {
+  return d.leases.filter((l) => l.state === "active").reduce((t, l) => t + Number(l.price.amount), 0);
+}
+
+export function pricePerMonth(price: Coin): string {
+  return `${usd.format((Number(price.amount) * BLOCKS_PER_MONTH) / 1_000_000)} / month`;
+}
+
+/** When the escrow runs dry at the current lease prices, or null when nothing is being paid. */
+export function fundedUntil(d: ShownDeployment, now = Date.now()): Date | null {
+  const rate = burnPerBlock(d);
+  if (d.deployment.state !== "active" || rate <= 0) return null;
+  return new Date(now + (escrowMicro(d) / rate) * BLOCK_SECONDS * 1000);
+}
+
+export function formatDate(value: string | Date | null | undefined): string {
+  if (!value) return "never";
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : dateTime.format(date);
+}
+
+/** "in 3 days", "2 hours ago": the unit that keeps the number small. */
+export function formatRelative(date: Date, now = Date.now()): string {
+  const seconds = (date.getTime() - now) / 1000;
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["year", 31_557_600],
+    ["month", 2_629_800],
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(Math.round(seconds), "second");
+}

@@ -1,0 +1,104 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import type { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config";
+import type { Services } from "../services/services";
+import type { AppEnv } from "./app-env";
+import { identifyCaller } from "./authentication";
+import { ApiError, errorResponse, validationError } from "./errors";
+import { injectFaults } from "./faults";
+import { idempotentPost } from "./idempotency";
+import { registerRoutes } from "./register-routes";
+import { accountHandlers } from "./routes/accounts";
+import { activityHandlers } from "./routes/activity";
+import { adminRoutes } from "./routes/admin";
+import { apiKeyHandlers } from "./routes/api-keys";
+import { certificateHandlers } from "./routes/certificates";
+import { deploymentSettingHandlers } from "./routes/deployment-settings";
+import { deploymentHandlers } from "./routes/deployments";
+import { statusRoute } from "./routes/status";
+
+export interface AppOptions {
+  config: ServerConfig;
+  services: Services;
+  logger: Logger;
+  version: string;
+  /** The web console sub-app, mounted at /console when built. */
+  consoleApp?: () => Hono;
+}
+
+/**
+ * The whole HTTP surface: request id and log line per request, fault injection, caller
+ * identification, every contract route (validated by its zod schemas), OpenAPI 3.1 at /v1/doc,
+ * Swagger UI at /v1/swagger, /status, the admin clock routes when enabled, and the console.
+ */
+export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
+  const { config, services, logger } = options;
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const log = logger.child({ reqId: c.get("requestId") });
+    c.set("log", log);
+    await next();
+    log.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      "request",
+    );
+  });
+  app.onError((error, c) =>
+    errorResponse(error, c, (unexpected) => (c.get("log") ?? logger).error({ err: unexpected }, "unhandled error")),
+  );
+  app.notFound((c) => c.json(new ApiError(404, `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+
+  app.route("/", statusRoute(options.version));
+  app.use("/v1/*", injectFaults(config.faults));
+  app.use("/v2/*", injectFaults(config.faults));
+  app.use(identifyCaller(services.apiKeys));
+
+  registerRoutes(
+    app,
+    {
+      ...apiKeyHandlers(services.apiKeys),
+      ...certificateHandlers(services.certificates, services.owners),
+      ...deploymentHandlers(services.deployments, services.leases),
+      ...activityHandlers(services.activity),
+      ...accountHandlers(services.accounts),
+      ...deploymentSettingHandlers(services.deploymentSettings),
+    },
+    (route) => (route.method === "post" ? [idempotentPost(() => services.db, () => services.clock.now())] : []),
+  );
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "ApiKeyAuth", {
+    type: "apiKey",
+    in: "header",
+    name: "x-api-key",
+    description: "An API key `ac.sk.<env>.<64 hex>`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "BearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "The same API key as a bearer token",
+  });
+  app.doc31("/v1/doc", {
+    openapi: "3.1.0",
+    info: {
+      title: "Akash Console managed-wallet API (pulumi-akash reference server)",
+      version: options.version,
+      description:
+        "The managed-wallet API of Akash Console, served by a local reference implementation with a simulated market.",
+    },
+  });
+  app.get("/v1/swagger", swaggerUI({ url: "/v1/doc" }));
+
+  if (config.adminRoutes) app.route("/", adminRoutes(services.clock));
+  if (options.consoleApp) app.route("/console", options.consoleApp());
+  return app;
+}

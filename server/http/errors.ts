@@ -1,0 +1,104 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+
+/**
+ * An error answered with the live API's body `{error, message, code, type, data?}` (contract §4):
+ * `error` is the http-errors class name, `code` the machine code, `type` client_error/server_error.
+ */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly type: string;
+  readonly data: unknown;
+
+  constructor(status: ContentfulStatusCode, message: string, options: { code?: string; type?: string; data?: unknown } = {}) {
+    super(message);
+    this.status = status;
+    this.code = options.code ?? STATUS_CODES[status] ?? "unknown_error";
+    this.type = options.type ?? (status >= 500 ? "server_error" : "client_error");
+    this.data = options.data;
+  }
+
+  get errorName(): string {
+    return ERROR_NAMES[this.status] ?? (this.status >= 500 ? "InternalServerError" : "BadRequestError");
+  }
+
+  toBody(): Record<string, unknown> {
+    const body: Record<string, unknown> = { error: this.errorName, message: this.message, code: this.code, type: this.type };
+    if (this.data !== undefined) body.data = this.data;
+    return body;
+  }
+}
+
+/** An answer whose body is only `{error}`, as the live content-type check sends. */
+export class BareError extends Error {
+  readonly status: ContentfulStatusCode;
+  constructor(status: ContentfulStatusCode, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const STATUS_CODES: Partial<Record<number, string>> = {
+  400: "bad_request",
+  401: "unauthorized",
+  402: "payment_required",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "unprocessable_entity",
+  429: "rate_limited",
+  502: "service_unavailable",
+  503: "service_unavailable",
+};
+
+const ERROR_NAMES: Partial<Record<number, string>> = {
+  400: "BadRequestError",
+  401: "UnauthorizedError",
+  402: "PaymentRequiredError",
+  403: "ForbiddenError",
+  404: "NotFoundError",
+  405: "MethodNotAllowedError",
+  409: "ConflictError",
+  413: "PayloadTooLargeError",
+  415: "UnsupportedMediaTypeError",
+  422: "UnprocessableEntityError",
+  429: "TooManyRequestsError",
+  500: "InternalServerError",
+  502: "BadGatewayError",
+  503: "ServiceUnavailableError",
+};
+
+export const badRequest = (message: string) => new ApiError(400, message);
+export const notFound = (message: string) => new ApiError(404, message);
+
+/** The 400 body of a request that failed schema validation, issues included (path, code, message). */
+export function validationError(error: ZodError): ApiError {
+  // Issues can carry bigints (a uint64 bound) and symbols; JSON has neither, so they become strings.
+  const issues = JSON.parse(
+    JSON.stringify(error.issues, (_key, value: unknown) =>
+      typeof value === "bigint" || typeof value === "symbol" ? value.toString() : value,
+    ),
+  ) as unknown;
+  return new ApiError(400, "Validation error", { code: "validation_error", type: "validation_error", data: issues });
+}
+
+/** Hono error handler: known errors keep their status and body; anything else is a logged 500. */
+export function errorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void): Response {
+  if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+  if (error instanceof BareError) return c.json({ error: error.message }, error.status);
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    const message = status === 400 && /json/i.test(error.message) ? "Malformed JSON in request body" : error.message || "Bad request";
+    return c.json(new ApiError(status, message).toBody(), status);
+  }
+  onUnexpected(error);
+  return c.json(
+    { error: "InternalServerError", message: "Internal server error", code: "internal_server_error", type: "server_error" },
+    500,
+  );
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import type { Logger } from "pino";
+import { describeConfig, resolveConfig, type ServerConfig, type ServerOptions } from "./config";
+import { consoleApp } from "./console/routes";
+import { openStore, type Store } from "./db/connect";
+import { createApp } from "./http/app";
+import { createLogger } from "./logger";
+import { SystemClock, loadFleet, type Clock } from "./market";
+import { createServices, type Services } from "./services/services";
+
+export type { ServerOptions, FaultOptions } from "./config";
+export type { Clock } from "./market";
+export { ManualClock, SystemClock } from "./market";
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+  /** Creates a user with `creditUsd` of credit; answers its id and first API key (shown once). */
+  createUser(email: string, creditUsd: number): Promise<{ userId: string; apiKey: string }>;
+  /** Adds credit to a user; answers the new balance in micro-units. */
+  creditUser(email: string, usd: number): Promise<number>;
+  /** Moves the server's clock forward by whole blocks (escrow, bids and status follow). */
+  advanceBlocks(blocks: number): void;
+  /** Moves the server's clock forward by milliseconds. */
+  advanceMs(ms: number): void;
+  clock: Clock;
+  config: ServerConfig;
+  /** The server's services on its store (the CLI's --dev setup uses them). */
+  services: Services;
+}
+
+/**
+ * Starts the reference managed-wallet API: opens (and migrates) the store, loads the fleet, and
+ * listens. In-memory SQLite unless `dataDir` or `databaseUrl` is given.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = resolveConfig(options);
+  const logger = createLogger(config.logLevel);
+  const fleet = loadFleet(config.fleet as Parameters<typeof loadFleet>[0]);
+  const clock = options.clock ?? new SystemClock({ blockTimeMs: config.blockTimeMs });
+  const store = await openStore({
+    ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
+  const services = createServices({ db: store.db, lockRows: store.kind === "postgres", clock, fleet, config });
+  const app = createApp({ config, services, logger, version: packageVersion(), consoleApp: () => consoleApp() });
+
+  let server: ServerType;
+  try {
+    server = await listen(app.fetch, config.host, config.port);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, config: describeConfig(config, store.location), providers: fleet.providers.length }, "akash-ref-api listening");
+
+  return {
+    url,
+    port,
+    close: once(() => shutdown(server, store, logger)),
+    createUser: async (email, creditUsd) => {
+      const { userId, apiKey } = await services.users.create(email, creditUsd);
+      return { userId, apiKey };
+    },
+    creditUser: (email, usd) => services.users.credit(email, usd),
+    advanceBlocks: (blocks) => clock.advanceBlocks(blocks),
+    advanceMs: (ms) => clock.advanceMs(ms),
+    clock,
+    config,
+    services,
+  };
+}
+
+/** For the CLI: the same services on a store, without HTTP. */
+export async function openServices(config: ServerConfig): Promise<{ services: Services; store: Store }> {
+  const store = await openStore({
+    ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
+  const clock = new SystemClock({ blockTimeMs: config.blockTimeMs });
+  const services = createServices({ db: store.db, lockRows: store.kind === "postgres", clock, fleet: { providers: [] }, config });
+  return { services, store };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolveListen, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolveListen(server));
+    server.once("error", reject);
+  });
+}
+
+async function shutdown(server: ServerType, store: Store, logger: Logger): Promise<void> {
+  logger.info("draining in-flight requests");
+  await new Promise<void>((resolveClose) => {
+    server.close(() => resolveClose());
+    // Idle keep-alive connections would hold close() open; busy ones finish their request first.
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  });
+  await store.close();
+  logger.info("stopped");
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}

@@ -1,0 +1,61 @@
+import type { Kysely } from "kysely";
+import type { Database, IdempotencyKeysTable } from "../db/schema";
+
+export type IdempotencyRow = IdempotencyKeysTable;
+
+/** Status stored while the first request with a key is still being handled. */
+export const PENDING_STATUS = 0;
+
+export async function findIdempotencyRecord(
+  db: Kysely<Database>,
+  userId: string,
+  key: string,
+): Promise<IdempotencyRow | undefined> {
+  return db
+    .selectFrom("idempotency_keys")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("key", "=", key)
+    .executeTakeFirst();
+}
+
+/** Claims a key for a request about to run; false when another request holds or used it. */
+export async function claimIdempotencyKey(
+  db: Kysely<Database>,
+  userId: string,
+  key: string,
+  requestHash: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .insertInto("idempotency_keys")
+    .values({ user_id: userId, key, request_hash: requestHash, status: PENDING_STATUS, response_body: "", created_at: now })
+    .onConflict((oc) => oc.columns(["user_id", "key"]).doNothing())
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+export async function completeIdempotencyKey(
+  db: Kysely<Database>,
+  userId: string,
+  key: string,
+  status: number,
+  responseBody: string,
+): Promise<void> {
+  await db
+    .updateTable("idempotency_keys")
+    .set({ status, response_body: responseBody })
+    .where("user_id", "=", userId)
+    .where("key", "=", key)
+    .execute();
+}
+
+/** Frees a key whose request failed without a storable answer, so a retry can run. */
+export async function releaseIdempotencyKey(db: Kysely<Database>, userId: string, key: string): Promise<void> {
+  await db
+    .deleteFrom("idempotency_keys")
+    .where("user_id", "=", userId)
+    .where("key", "=", key)
+    .where("status", "=", PENDING_STATUS)
+    .execute();
+}

@@ -1,0 +1,340 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import { usdToMicro, type CreatedDeployment, type Deployment, type DeploymentPage, type LeaseStatus } from "../../sdk";
+import type { Database } from "../db/schema";
+import { ApiError, badRequest, notFound } from "../http/errors";
+import {
+  compareGroupResources,
+  compileSdl,
+  decFromMicro,
+  decToMicroFloor,
+  InvalidSdlError,
+  leaseStatus,
+  planBids,
+  resourcesOffer,
+  findProvider,
+  type CompiledSdl,
+  type OrderGroup,
+} from "../market";
+import {
+  findDeployment,
+  insertEscrowDeposit,
+  insertManifestVersion,
+  listActivePage,
+  listEscrowDeposits,
+  updateDeployment,
+  type DeploymentListRow,
+  type DeploymentRow,
+} from "../repositories/deployments";
+import { closeDeploymentBids, closeLeases, insertBids, listLeases, type BidRow, type LeaseRow } from "../repositories/market";
+import { addCredit, spendCredit } from "../repositories/users";
+import { deploymentListItemView, deploymentView, type SettledDeployment } from "./deployment-view";
+import { LEASE_CLOSED_OWNER, dryHeightOf, persistSettlement, settleInMemory } from "./escrow-ledger";
+import type { MarketContext } from "./market-context";
+
+/** The live API's 402 message when the credit cannot cover a deposit. */
+export const INSUFFICIENT_BALANCE_MESSAGE =
+  "Not enough balance to cover the deployment deposit. Add credits or turn on auto recharge to continue.";
+
+export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
+
+/** The auditor the live API requires of providers (MANAGED_WALLET_LEASE_ALLOWED_AUDITORS default). */
+export const ALLOWED_AUDITORS = ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"] as const;
+
+/**
+ * Deployment lifecycle: create (SDL -> manifest, deposit from credit, orders and planned bids),
+ * read (escrow settled lazily, O(1)), list (O(page)), update in place, deposit, close (refund).
+ * Every multi-row change runs in one transaction.
+ */
+export class DeploymentService {
+  readonly #ctx: MarketContext;
+  #lastDseq = 0;
+
+  constructor(ctx: MarketContext) {
+    this.#ctx = ctx;
+  }
+
+  async create(userId: string, sdl: string, depositUsd: number | undefined): Promise<CreatedDeployment> {
+    const { config, clock } = this.#ctx;
+    if (depositUsd === undefined) throw badRequest("deposit is required");
+    if (depositUsd < config.minDepositUsd) {
+      throw badRequest(`Deposit too low: the minimum deposit is $${config.minDepositUsd}`);
+    }
+    const depositMicro = toMicro(depositUsd);
+    const compiled = await this.#compile(sdl);
+    const now = clock.now();
+    const height = clock.heightAt(now);
+    const funds = decFromMicro(depositMicro);
+
+    const dseq = await this.#ctx.db.transaction().execute(async (trx) => {
+      if (!(await spendCredit(trx, userId, depositMicro))) throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
+      const dseq = await this.#insertWithFreshDseq(trx, {
+        user_id: userId,
+        dseq: 0,
+        state: "active",
+        hash: compiled.hash,
+        sdl,
+        manifest: compiled.manifest,
+        groups_json: JSON.stringify(compiled.groups),
+        created_height: height,
+        created_at: now,
+        manifest_updated_at: null,
+        manifest_generation: 1,
+        closed_height: null,
+        close_reason: null,
+        escrow_funds: funds.toString(),
+        escrow_transferred: "0",
+        escrow_settled_height: height,
+        escrow_rate: "0",
+        escrow_dry_height: null,
+      });
+      await insertEscrowDeposit(trx, {
+        id: crypto.randomUUID(),
+        user_id: userId,
+        dseq,
+        height,
+        amount: depositMicro,
+        created_at: now,
+      });
+      await insertManifestVersion(trx, { user_id: userId, dseq, generation: 1, groups_json: JSON.stringify(compiled.groups), created_at: now });
+      await insertBids(trx, this.#plannedBids(userId, dseq, compiled.groups, now));
+      return dseq;
+    });
+    return {
+      dseq: String(dseq),
+      manifest: compiled.manifest,
+      signTx: { code: 0, transactionHash: txHash(`create/${userId}/${dseq}`), rawLog: "" },
+    };
+  }
+
+  async get(userId: string, dseq: number): Promise<Deployment> {
+    const settled = await this.settledOrThrow(userId, dseq);
+    const [leases, deposits, owner] = await Promise.all([
+      listLeases(this.#ctx.db, userId, [dseq]),
+      listEscrowDeposits(this.#ctx.db, userId, [dseq]),
+      this.#ctx.owners.addressOf(userId),
+    ]);
+    const groups = JSON.parse(settled.row.groups_json) as OrderGroup[];
+    return deploymentView(owner, settled, leases, deposits, this.#ctx.config.denom, (lease) =>
+      this.#statusOf(settled.row, groups, lease),
+    );
+  }
+
+  async list(userId: string, skip: number | undefined, limit: number | undefined): Promise<DeploymentPage> {
+    const height = this.#ctx.clock.height();
+    const { rows, total } = await listActivePage(this.#ctx.db, userId, height, skip ?? 0, limit);
+    const dseqs = rows.map((r) => r.dseq);
+    const [leases, deposits, owner] = await Promise.all([
+      listLeases(this.#ctx.db, userId, dseqs),
+      listEscrowDeposits(this.#ctx.db, userId, dseqs),
+      this.#ctx.owners.addressOf(userId),
+    ]);
+    const deployments = rows.map((row) =>
+      deploymentListItemView(
+        owner,
+        settleInMemory(row, height),
+        leases.filter((l) => l.dseq === row.dseq),
+        deposits.filter((d) => d.dseq === row.dseq),
+        this.#ctx.config.denom,
+      ),
+    );
+    const shownLimit = limit ?? total;
+    return {
+      deployments,
+      pagination: {
+        total,
+        skip: skip ?? 0,
+        limit: shownLimit,
+        hasMore: limit !== undefined && (skip ?? 0) + limit < total,
+      },
+    };
+  }
+
+  /** Replaces the SDL in place when the groups' resources are unchanged (new manifest and hash). */
+  async update(userId: string, dseq: number, sdl: string): Promise<Deployment> {
+    const compiled = await this.#compile(sdl);
+    await this.mutate(userId, dseq, async (trx, row) => {
+      if (row.state !== "active") throw badRequest("Deployment closed");
+      const comparison = compareGroupResources(JSON.parse(row.groups_json) as OrderGroup[], compiled.groups);
+      if (!comparison.same) {
+        throw badRequest(
+          `Invalid SDL update: the resources of a deployment cannot change in place (${comparison.changed.join("; ")}). ` +
+            "Keep the groups' resources as they are, or close this deployment and create a new one.",
+        );
+      }
+      if (compiled.hash === row.hash) return;
+      const now = this.#ctx.clock.now();
+      const groupsJson = JSON.stringify(compiled.groups);
+      const generation = row.manifest_generation + 1;
+      await updateDeployment(trx, userId, dseq, {
+        sdl,
+        manifest: compiled.manifest,
+        hash: compiled.hash,
+        groups_json: groupsJson,
+        manifest_updated_at: now,
+        manifest_generation: generation,
+      });
+      await insertManifestVersion(trx, { user_id: userId, dseq, generation, groups_json: groupsJson, created_at: now });
+    });
+    return this.get(userId, dseq);
+  }
+
+  /** Adds `depositUsd` from the user's credit to the escrow (402 when the credit is short). */
+  async deposit(userId: string, dseq: number, depositUsd: number): Promise<Deployment> {
+    const micro = toMicro(depositUsd);
+    await this.mutate(userId, dseq, async (trx, row) => {
+      if (row.state !== "active") throw badRequest("Deployment closed");
+      if (!(await spendCredit(trx, userId, micro))) throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
+      const funds = BigInt(row.escrow_funds) + decFromMicro(micro);
+      const now = this.#ctx.clock.now();
+      await updateDeployment(trx, userId, dseq, {
+        escrow_funds: funds.toString(),
+        escrow_dry_height: dryHeightOf(funds, BigInt(row.escrow_rate), row.escrow_settled_height),
+      });
+      await insertEscrowDeposit(trx, {
+        id: crypto.randomUUID(),
+        user_id: userId,
+        dseq,
+        height: this.#ctx.clock.heightAt(now),
+        amount: micro,
+        created_at: now,
+      });
+    });
+    return this.get(userId, dseq);
+  }
+
+  /** Closes the deployment, its leases and bids, and refunds what is left in escrow. Idempotent. */
+  async close(userId: string, dseq: number): Promise<void> {
+    await this.mutate(userId, dseq, async (trx, row) => {
+      if (row.state !== "active") return;
+      const height = this.#ctx.clock.height();
+      const refund = decToMicroFloor(BigInt(row.escrow_funds));
+      await updateDeployment(trx, userId, dseq, {
+        state: "closed",
+        closed_height: height,
+        close_reason: "owner",
+        escrow_funds: "0",
+        escrow_rate: "0",
+        escrow_dry_height: null,
+      });
+      await closeLeases(trx, userId, dseq, "closed", height, LEASE_CLOSED_OWNER);
+      await closeDeploymentBids(trx, userId, dseq);
+      if (refund > 0n) await addCredit(trx, userId, Number(refund));
+    });
+  }
+
+  /** The deployment settled to now; a deployment whose escrow ran dry is closed first (persisted). */
+  async settledOrThrow(userId: string, dseq: number): Promise<SettledDeployment> {
+    const row = await findDeployment(this.#ctx.db, userId, dseq);
+    if (!row) throw notFound(DEPLOYMENT_NOT_FOUND);
+    const settled = settleInMemory(row, this.#ctx.clock.height());
+    if (settled.dryHeight === undefined) return settled;
+    await this.mutate(userId, dseq, async () => undefined);
+    const closed = await findDeployment(this.#ctx.db, userId, dseq);
+    if (!closed) throw notFound(DEPLOYMENT_NOT_FOUND);
+    return settleInMemory(closed, this.#ctx.clock.height());
+  }
+
+  /**
+   * Runs `work` in a transaction on the locked deployment, its escrow settled (and persisted) up to
+   * the current height first, so every write starts from a paid-up escrow.
+   */
+  async mutate(
+    userId: string,
+    dseq: number,
+    work: (trx: Kysely<Database>, row: DeploymentRow) => Promise<void>,
+  ): Promise<void> {
+    await this.#ctx.db.transaction().execute(async (trx) => {
+      const row = await findDeployment(trx, userId, dseq, this.#ctx.lockRows);
+      if (!row) throw notFound(DEPLOYMENT_NOT_FOUND);
+      const settled = settleInMemory(row, this.#ctx.clock.height());
+      await persistSettlement(trx, row, settled);
+      const current = (await findDeployment(trx, userId, dseq)) ?? row;
+      await work(trx, current);
+    });
+  }
+
+  async #compile(sdl: string): Promise<CompiledSdl> {
+    try {
+      return await compileSdl(sdl, { denom: this.#ctx.config.denom, allowedAuditors: ALLOWED_AUDITORS });
+    } catch (error) {
+      if (error instanceof InvalidSdlError) throw badRequest(error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * dseq is the creation time in ms as on the live API, kept strictly increasing in this process;
+   * a collision with another replica's insert moves on to the next number.
+   */
+  async #insertWithFreshDseq(trx: Kysely<Database>, row: DeploymentRow): Promise<number> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const dseq = Math.max(this.#ctx.clock.now(), this.#lastDseq + 1);
+      this.#lastDseq = dseq;
+      const result = await trx
+        .insertInto("deployments")
+        .values({ ...row, dseq })
+        .onConflict((oc) => oc.columns(["user_id", "dseq"]).doNothing())
+        .executeTakeFirst();
+      if ((result.numInsertedOrUpdatedRows ?? 0n) > 0n) return dseq;
+    }
+    throw new Error("could not allocate a dseq after 100 attempts");
+  }
+
+  #plannedBids(userId: string, dseq: number, groups: OrderGroup[], now: number): BidRow[] {
+    const { config, fleet, clock } = this.#ctx;
+    return groups.flatMap((group, index) => {
+      const plan = planBids(group, fleet, {
+        denom: config.denom,
+        ...(config.bidDelayMs !== undefined ? { bidDelayMs: config.bidDelayMs } : {}),
+        faults: { bidDrought: config.faults.bidDrought, providersOffline: config.faults.providersOffline },
+      });
+      const offer = JSON.stringify(resourcesOffer(group));
+      return plan.bids.map((bid) => ({
+        user_id: userId,
+        dseq,
+        gseq: index + 1,
+        oseq: 1,
+        provider: bid.provider.address,
+        bseq: 0,
+        state: "open",
+        price_amount: bid.priceDec.toString(),
+        created_height: clock.heightAt(now + bid.delayMs),
+        visible_at: now + bid.delayMs,
+        resources_json: offer,
+      }));
+    });
+  }
+
+  #statusOf(row: DeploymentListRow, groups: OrderGroup[], lease: LeaseRow): LeaseStatus | null {
+    const provider = findProvider(this.#ctx.fleet, lease.provider);
+    const group = groups[lease.gseq - 1];
+    if (!provider || !group) return null;
+    return leaseStatus({
+      group,
+      provider,
+      lease: { dseq: String(lease.dseq), gseq: lease.gseq, oseq: lease.oseq },
+      deployedAtMs: lease.created_at,
+      ...(row.manifest_updated_at !== null && row.manifest_updated_at > lease.created_at
+        ? { updatedAtMs: row.manifest_updated_at }
+        : {}),
+      generation: row.manifest_generation,
+      nowMs: this.#ctx.clock.now(),
+      startDelayMs: this.#ctx.config.startDelayMs,
+      closed: lease.state !== "active",
+      providerOffline: provider.offline || this.#ctx.config.faults.providersOffline,
+    });
+  }
+}
+
+function toMicro(usd: number): number {
+  const micro = Number(usdToMicro(usd));
+  if (!Number.isSafeInteger(micro)) throw badRequest(`Deposit of $${usd} is too large`);
+  return micro;
+}
+
+/** A transaction-hash-looking identifier (uppercase hex SHA-256), stable for the same input. */
+function txHash(seed: string): string {
+  return createHash("sha256").update(seed).digest("hex").toUpperCase();
+}
+

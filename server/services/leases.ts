@@ -1,0 +1,168 @@
+import type { BidListItem, Deployment } from "../../sdk";
+import { badRequest, notFound } from "../http/errors";
+import { decFromMicro, formatDec } from "../market";
+import { updateDeployment } from "../repositories/deployments";
+import {
+  findBid,
+  insertLease,
+  listLeases,
+  listVisibleBids,
+  setBidState,
+  setOrderBidsState,
+  type BidRow,
+} from "../repositories/market";
+import { DEPLOYMENT_NOT_FOUND, type DeploymentService } from "./deployments";
+import { dryHeightOf } from "./escrow-ledger";
+import type { MarketContext } from "./market-context";
+
+export interface LeaseRequest {
+  dseq: string;
+  gseq: number;
+  oseq: number;
+  provider: string;
+}
+
+/** The deposit a provider puts in a bid's escrow on chain (0.5 of the denom), shown on each bid. */
+const BID_DEPOSIT_MICRO = 500_000;
+
+/**
+ * Bids (planned at order creation, visible after each provider's delay) and leases (one per group;
+ * accepting a bid closes the order's other bids; the lease's price is added to the escrow's rate).
+ */
+export class LeaseService {
+  readonly #ctx: MarketContext;
+  readonly #deployments: DeploymentService;
+
+  constructor(ctx: MarketContext, deployments: DeploymentService) {
+    this.#ctx = ctx;
+    this.#deployments = deployments;
+  }
+
+  async listBids(userId: string, dseq: number): Promise<BidListItem[]> {
+    await this.#deployments.settledOrThrow(userId, dseq);
+    const [rows, owner] = await Promise.all([
+      listVisibleBids(this.#ctx.db, userId, dseq, this.#ctx.clock.now()),
+      this.#ctx.owners.addressOf(userId),
+    ]);
+    return rows.map((row) => this.#bidView(owner, row));
+  }
+
+  /**
+   * Creates the leases (all in one transaction) as the live API does: all entries must be for one
+   * deployment; if it already has a lease that is not closed, nothing is created (idempotent) and the
+   * manifest is only re-sent. Answers the deployment.
+   */
+  async create(userId: string, manifest: string, requests: readonly LeaseRequest[]): Promise<Deployment> {
+    const first = requests[0];
+    if (!first) throw badRequest("leases must contain at least one bid to accept");
+    if (requests.some((r) => r.dseq !== first.dseq)) {
+      throw badRequest("Failed to create lease: every entry of leases must have the same dseq (one deployment per request)");
+    }
+    const dseq = toDseqNumber(first.dseq);
+    await this.#deployments.mutate(userId, dseq, async (trx, row) => {
+      if (row.state !== "active") throw badRequest("Failed to create lease: Deployment closed");
+      if (normalizeManifest(manifest) !== normalizeManifest(row.manifest)) {
+        throw badRequest(
+          `Failed to create lease: the manifest does not match deployment ${dseq}; send the manifest returned when the deployment was created or last updated`,
+        );
+      }
+      const existing = await listLeases(trx, userId, [dseq]);
+      if (existing.some((lease) => lease.state === "active")) return;
+
+      const now = this.#ctx.clock.now();
+      const height = this.#ctx.clock.heightAt(now);
+      const seenGroups = new Set<number>();
+      let rate = BigInt(row.escrow_rate);
+      for (const request of requests) {
+        const order = { gseq: request.gseq, oseq: request.oseq };
+        if (seenGroups.has(request.gseq)) {
+          throw badRequest(`Failed to create lease: group ${request.gseq} appears twice; accept one bid per group`);
+        }
+        seenGroups.add(request.gseq);
+        const bid = await findBid(trx, userId, dseq, order, request.provider);
+        if (!bid || bid.visible_at > now || bid.state !== "open") {
+          throw badRequest(
+            `Failed to create lease: bid not open (no open bid from ${request.provider} on order ${request.gseq}/${request.oseq} of deployment ${dseq}; list the bids with GET /v1/bids?dseq=${dseq})`,
+          );
+        }
+        await setBidState(trx, userId, dseq, order, request.provider, "active");
+        await setOrderBidsState(trx, userId, dseq, order, "closed", { exceptProvider: request.provider });
+        await insertLease(trx, {
+          user_id: userId,
+          dseq,
+          gseq: bid.gseq,
+          oseq: bid.oseq,
+          provider: bid.provider,
+          bseq: bid.bseq,
+          state: "active",
+          price_amount: bid.price_amount,
+          created_height: height,
+          created_at: now,
+          closed_height: null,
+          reason: null,
+        });
+        rate += BigInt(bid.price_amount);
+      }
+      await updateDeployment(trx, userId, dseq, {
+        escrow_rate: rate.toString(),
+        escrow_dry_height: dryHeightOf(BigInt(row.escrow_funds), rate, row.escrow_settled_height),
+      });
+    });
+    return this.#deployments.get(userId, dseq);
+  }
+
+  #bidView(owner: string, row: BidRow): BidListItem {
+    const { denom } = this.#ctx.config;
+    const zero = formatDec(0n);
+    return {
+      bid: {
+        id: { owner, dseq: String(row.dseq), gseq: row.gseq, oseq: row.oseq, provider: row.provider, bseq: row.bseq },
+        state: row.state,
+        price: { denom, amount: formatDec(BigInt(row.price_amount)) },
+        created_at: String(row.created_height),
+        resources_offer: JSON.parse(row.resources_json) as BidListItem["bid"]["resources_offer"],
+      },
+      escrow_account: {
+        id: { scope: "bid", xid: `${owner}/${row.dseq}/${row.gseq}/${row.oseq}/${row.provider}/${row.bseq}` },
+        state: {
+          owner: row.provider,
+          state: row.state === "closed" ? "closed" : "open",
+          transferred: [{ denom, amount: zero }],
+          settled_at: String(row.created_height),
+          funds: [{ denom, amount: formatDec(decFromMicro(row.state === "closed" ? 0 : BID_DEPOSIT_MICRO)) }],
+          deposits: [
+            {
+              owner: row.provider,
+              height: String(row.created_height),
+              source: "balance",
+              balance: { denom, amount: formatDec(decFromMicro(BID_DEPOSIT_MICRO)) },
+            },
+          ],
+        },
+      },
+      isCertificateRequired: false,
+    };
+  }
+}
+
+/**
+ * A dseq as the database holds it. Valid dseqs above 2^53 cannot be ours (they are creation times
+ * in ms), so they are simply not found rather than misread.
+ */
+export function toDseqNumber(dseq: string): number {
+  const value = Number(dseq);
+  if (!Number.isSafeInteger(value)) throw notFound(DEPLOYMENT_NOT_FOUND);
+  return value;
+}
+
+/**
+ * Manifests compare equal when they are the same JSON; the live API also rewrites
+ * `"quantity":{"val` to `"size":{"val` before sending, so either spelling is accepted.
+ */
+function normalizeManifest(manifest: string): string {
+  try {
+    return JSON.stringify(JSON.parse(manifest.replaceAll('"size":{"val', '"quantity":{"val')));
+  } catch {
+    throw badRequest("Failed to create lease: manifest is not valid JSON; pass the manifest string returned by POST /v1/deployments");
+  }
+}
