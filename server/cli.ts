@@ -13,7 +13,8 @@ export const DEV_USER_CREDIT_USD = 1000;
 
 const int = (name: string) => (value: string) => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new InvalidArgumentError(`${name} must be a whole number >= 0`);
   return parsed;
 };
 const num = (name: string) => (value: string) => {
@@ -21,14 +22,23 @@ const num = (name: string) => (value: string) => {
   if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a number >= 0`);
   return parsed;
 };
-const flag = (value: string | undefined) => value !== undefined && !["", "0", "false", "no"].includes(value.toLowerCase());
+const flag = (value: string | undefined) =>
+  value !== undefined && !["", "0", "false", "no"].includes(value.toLowerCase());
 
 /** Store options every command takes (the users commands work beside a running server). */
 function storeOptions(command: Command): Command {
   return command
     .addOption(new Option("--data-dir <dir>", "directory of the SQLite store").env("AKASH_REF_DATA_DIR"))
-    .addOption(new Option("--database-url <url>", "PostgreSQL connection string (instead of SQLite)").env("AKASH_REF_DATABASE_URL"))
-    .addOption(new Option("--key-env <env>", "the <env> of issued API keys ac.sk.<env>.<hex>").env("AKASH_REF_KEY_ENV").default("local"));
+    .addOption(
+      new Option("--database-url <url>", "PostgreSQL connection string (instead of SQLite)").env(
+        "AKASH_REF_DATABASE_URL",
+      ),
+    )
+    .addOption(
+      new Option("--key-env <env>", "the <env> of issued API keys ac.sk.<env>.<hex>")
+        .env("AKASH_REF_KEY_ENV")
+        .default("local"),
+    );
 }
 
 interface StoreFlags {
@@ -46,38 +56,81 @@ export function buildCli(): Command {
     program
       .command("serve")
       .description("run the API server")
-      .addOption(new Option("--host <host>", "interface to listen on").env("AKASH_REF_HOST").default("127.0.0.1"))
-      .addOption(new Option("--port <port>", "port (0 = any free port)").env("AKASH_REF_PORT").argParser(int("--port")).default(3080))
-      .addOption(new Option("--providers <fleet.yaml>", "provider fleet YAML (default: the bundled fleet)").env("AKASH_REF_PROVIDERS"))
-      .addOption(new Option("--block-time <ms>", "block time in milliseconds").env("AKASH_REF_BLOCK_TIME").argParser(int("--block-time")))
+      .addOption(
+        new Option("--host <host>", "interface to listen on").env("AKASH_REF_HOST").default("127.0.0.1"),
+      )
+      .addOption(
+        new Option("--port <port>", "port (0 = any free port)")
+          .env("AKASH_REF_PORT")
+          .argParser(int("--port"))
+          .default(3080),
+      )
+      .addOption(
+        new Option("--providers <fleet.yaml>", "provider fleet YAML (default: the bundled fleet)").env(
+          "AKASH_REF_PROVIDERS",
+        ),
+      )
+      .addOption(
+        new Option("--block-time <ms>", "block time in milliseconds")
+          .env("AKASH_REF_BLOCK_TIME")
+          .argParser(int("--block-time")),
+      )
       .addOption(new Option("--dev", "short delays, a default user and its API key").env("AKASH_REF_DEV"))
-      .addOption(new Option("--admin-routes", "serve /admin/clock (tests that move time)").env("AKASH_REF_ADMIN_ROUTES"))
-      .addOption(new Option("--min-deposit <usd>", "minimum deposit in dollars").env("AKASH_REF_MIN_DEPOSIT").argParser(num("--min-deposit")))
+      .addOption(
+        new Option("--admin-routes", "serve /admin/clock (tests that move time)").env(
+          "AKASH_REF_ADMIN_ROUTES",
+        ),
+      )
+      .addOption(
+        new Option("--min-deposit <usd>", "minimum deposit in dollars")
+          .env("AKASH_REF_MIN_DEPOSIT")
+          .argParser(num("--min-deposit")),
+      )
       .addOption(new Option("--denom <denom>", "micro-denom of amounts").env("AKASH_REF_DENOM"))
-      .addOption(new Option("--fault-error-rate <0..1>", "fraction of requests answered 503").env("AKASH_REF_FAULT_ERROR_RATE").argParser(num("--fault-error-rate")))
-      .addOption(new Option("--fault-latency <ms>", "latency added to every request").env("AKASH_REF_FAULT_LATENCY_MS").argParser(int("--fault-latency")))
+      .addOption(
+        new Option("--fault-error-rate <0..1>", "fraction of requests answered 503")
+          .env("AKASH_REF_FAULT_ERROR_RATE")
+          .argParser(num("--fault-error-rate")),
+      )
+      .addOption(
+        new Option("--fault-latency <ms>", "latency added to every request")
+          .env("AKASH_REF_FAULT_LATENCY_MS")
+          .argParser(int("--fault-latency")),
+      )
       .addOption(new Option("--fault-bid-drought", "no provider bids").env("AKASH_REF_FAULT_BID_DROUGHT"))
-      .addOption(new Option("--fault-providers-offline", "every provider offline").env("AKASH_REF_FAULT_PROVIDERS_OFFLINE"))
+      .addOption(
+        new Option("--fault-providers-offline", "every provider offline").env(
+          "AKASH_REF_FAULT_PROVIDERS_OFFLINE",
+        ),
+      )
       .addOption(new Option("--log-level <level>", "pino level").env("AKASH_REF_LOG_LEVEL").default("info")),
   ).action(serve);
 
-  const users = program.command("users").description("manage users of a store (works while a server runs on it)");
+  const users = program
+    .command("users")
+    .description("manage users of a store (works while a server runs on it)");
   storeOptions(users.command("create").description("create a user and print its first API key"))
     .requiredOption("--email <email>", "the user's email")
     .requiredOption("--credit <usd>", "starting credit in dollars")
     .action(async (flags: StoreFlags & { email: string; credit: string }) => {
       await withUsers(flags, async (services) => {
         const { apiKey, userId, address } = await services.users.create(flags.email, flags.credit);
-        process.stdout.write(`user ${userId} (${address}) created with $${flags.credit} credit\nAPI key (shown once): ${apiKey}\n`);
+        process.stdout.write(
+          `user ${userId} (${address}) created with $${flags.credit} credit\nAPI key (shown once): ${apiKey}\n`,
+        );
       });
     });
-  storeOptions(users.command("list").description("list users and their credit")).action(async (flags: StoreFlags) => {
-    await withUsers(flags, async (services) => {
-      for (const user of await services.users.list()) {
-        process.stdout.write(`${user.email}\t${user.userId}\t${user.address}\t$${microToUsd(String(user.creditMicro))}\n`);
-      }
-    });
-  });
+  storeOptions(users.command("list").description("list users and their credit")).action(
+    async (flags: StoreFlags) => {
+      await withUsers(flags, async (services) => {
+        for (const user of await services.users.list()) {
+          process.stdout.write(
+            `${user.email}\t${user.userId}\t${user.address}\t$${microToUsd(String(user.creditMicro))}\n`,
+          );
+        }
+      });
+    },
+  );
   storeOptions(users.command("credit").description("add credit to a user"))
     .requiredOption("--email <email>", "the user's email")
     .requiredOption("--amount <usd>", "dollars to add")
@@ -154,16 +207,24 @@ async function serve(flags: ServeFlags): Promise<void> {
  * --dev: a default user with credit. With AKASH_API_KEY set, that key is (made) the user's key so
  * the provider and examples work without copying anything; otherwise a new key is printed.
  */
-async function ensureDevUser(server: Awaited<ReturnType<typeof startServer>>, devKey: string | undefined): Promise<void> {
+async function ensureDevUser(
+  server: Awaited<ReturnType<typeof startServer>>,
+  devKey: string | undefined,
+): Promise<void> {
   const { services } = server;
   const existing = await services.users.findByEmail(DEV_USER_EMAIL);
   if (!existing) {
-    const created = await services.users.create(DEV_USER_EMAIL, DEV_USER_CREDIT_USD, devKey ? { apiKey: devKey } : {});
+    const created = await services.users.create(
+      DEV_USER_EMAIL,
+      DEV_USER_CREDIT_USD,
+      devKey ? { apiKey: devKey } : {},
+    );
     announce(server.url, devKey ? "the key in AKASH_API_KEY" : created.apiKey);
     return;
   }
   if (devKey) {
-    if (!(await services.apiKeys.authenticate(devKey))) await services.apiKeys.create(existing.id, { name: "dev", secret: devKey });
+    if (!(await services.apiKeys.authenticate(devKey)))
+      await services.apiKeys.create(existing.id, { name: "dev", secret: devKey });
     announce(server.url, "the key in AKASH_API_KEY");
     return;
   }
@@ -192,9 +253,14 @@ function asFlag(value: boolean | string | undefined): boolean {
   return typeof value === "string" ? flag(value) : value === true;
 }
 
-async function withUsers(flags: StoreFlags, work: (services: Awaited<ReturnType<typeof openServices>>["services"]) => Promise<void>) {
+async function withUsers(
+  flags: StoreFlags,
+  work: (services: Awaited<ReturnType<typeof openServices>>["services"]) => Promise<void>,
+) {
   if (!flags.dataDir && !flags.databaseUrl) {
-    throw new UserInputError("name the store: --data-dir <dir> (SQLite) or --database-url <url> (PostgreSQL)");
+    throw new UserInputError(
+      "name the store: --data-dir <dir> (SQLite) or --database-url <url> (PostgreSQL)",
+    );
   }
   const config = resolveConfig({
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
@@ -213,8 +279,11 @@ if (require.main === module) {
   buildCli()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      const known = error instanceof UserInputError || error instanceof FleetConfigError || error instanceof RangeError;
-      process.stderr.write(`akash-ref-api: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+      const known =
+        error instanceof UserInputError || error instanceof FleetConfigError || error instanceof RangeError;
+      process.stderr.write(
+        `akash-ref-api: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
+      );
       process.exit(1);
     });
 }

@@ -96,15 +96,39 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     apiKeyEnv: options.apiKeyEnv ?? "local",
     logLevel: options.logLevel ?? "info",
   };
-  check(Number.isInteger(config.port) && config.port >= 0 && config.port <= 65535, `port must be 0..65535, got ${config.port}`);
-  check(Number.isInteger(config.blockTimeMs) && config.blockTimeMs >= 1, `blockTimeMs must be a positive integer, got ${config.blockTimeMs}`);
-  check(config.bidDelayMs === undefined || (Number.isFinite(config.bidDelayMs) && config.bidDelayMs >= 0), `bidDelayMs must be >= 0, got ${config.bidDelayMs}`);
-  check(Number.isFinite(config.startDelayMs) && config.startDelayMs >= 0, `startDelayMs must be >= 0, got ${config.startDelayMs}`);
-  check(Number.isFinite(config.minDepositUsd) && config.minDepositUsd >= 0, `minDepositUsd must be >= 0 dollars, got ${config.minDepositUsd}`);
-  check(/^u[a-z][a-z0-9]{1,15}$/.test(config.denom), `denom must be a micro-denom such as "uact", got "${config.denom}"`);
-  check(API_KEY_ENV_PATTERN.test(config.apiKeyEnv), `apiKeyEnv must be lowercase letters, digits or '-', got "${config.apiKeyEnv}"`);
+  check(
+    Number.isInteger(config.port) && config.port >= 0 && config.port <= 65535,
+    `port must be 0..65535, got ${config.port}`,
+  );
+  check(
+    Number.isInteger(config.blockTimeMs) && config.blockTimeMs >= 1,
+    `blockTimeMs must be a positive integer, got ${config.blockTimeMs}`,
+  );
+  check(
+    config.bidDelayMs === undefined || (Number.isFinite(config.bidDelayMs) && config.bidDelayMs >= 0),
+    `bidDelayMs must be >= 0, got ${config.bidDelayMs}`,
+  );
+  check(
+    Number.isFinite(config.startDelayMs) && config.startDelayMs >= 0,
+    `startDelayMs must be >= 0, got ${config.startDelayMs}`,
+  );
+  check(
+    Number.isFinite(config.minDepositUsd) && config.minDepositUsd >= 0,
+    `minDepositUsd must be >= 0 dollars, got ${config.minDepositUsd}`,
+  );
+  check(
+    /^u[a-z][a-z0-9]{1,15}$/.test(config.denom),
+    `denom must be a micro-denom such as "uact", got "${config.denom}"`,
+  );
+  check(
+    API_KEY_ENV_PATTERN.test(config.apiKeyEnv),
+    `apiKeyEnv must be lowercase letters, digits or '-', got "${config.apiKeyEnv}"`,
+  );
   const { errorRate, latencyMs } = config.faults;
-  check(Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1, `faults.errorRate must be between 0 and 1, got ${errorRate}`);
+  check(
+    Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1,
+    `faults.errorRate must be between 0 and 1, got ${errorRate}`,
+  );
   check(Number.isFinite(latencyMs) && latencyMs >= 0, `faults.latencyMs must be >= 0, got ${latencyMs}`);
   return config;
 }

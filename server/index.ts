@@ -48,8 +48,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(config.dataDir ? { dataDir: config.dataDir } : {}),
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
-  const services = createServices({ db: store.db, lockRows: store.kind === "postgres", clock, fleet, config });
-  const app = createApp({ config, services, logger, version: packageVersion(), consoleApp: () => consoleApp() });
+  const services = createServices({
+    db: store.db,
+    lockRows: store.kind === "postgres",
+    clock,
+    fleet,
+    config,
+  });
+  const app = createApp({
+    config,
+    services,
+    logger,
+    version: packageVersion(),
+    consoleApp: () => consoleApp(),
+  });
 
   let server: ServerType;
   try {
@@ -60,7 +72,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, config: describeConfig(config, store.location), providers: fleet.providers.length }, "akash-ref-api listening");
+  logger.info(
+    { url, config: describeConfig(config, store.location), providers: fleet.providers.length },
+    "akash-ref-api listening",
+  );
 
   return {
     url,
@@ -86,11 +101,21 @@ export async function openServices(config: ServerConfig): Promise<{ services: Se
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
   const clock = new SystemClock({ blockTimeMs: config.blockTimeMs });
-  const services = createServices({ db: store.db, lockRows: store.kind === "postgres", clock, fleet: { providers: [] }, config });
+  const services = createServices({
+    db: store.db,
+    lockRows: store.kind === "postgres",
+    clock,
+    fleet: { providers: [] },
+    config,
+  });
   return { services, store };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolveListen(server));
     server.once("error", reject);
@@ -100,9 +125,17 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, hostn
 async function shutdown(server: ServerType, store: Store, logger: Logger): Promise<void> {
   logger.info("draining in-flight requests");
   await new Promise<void>((resolveClose) => {
-    server.close(() => resolveClose());
-    // Idle keep-alive connections would hold close() open; busy ones finish their request first.
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    // Keep-alive connections would hold close() open until they time out: close each one as soon
+    // as it is idle, which for a busy one is right after its in-flight request is answered.
+    const closeIdle = () => {
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+    };
+    const sweeper = setInterval(closeIdle, 25);
+    server.close(() => {
+      clearInterval(sweeper);
+      resolveClose();
+    });
+    closeIdle();
   });
   await store.close();
   logger.info("stopped");
@@ -115,7 +148,9 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version?: string };
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
+      version?: string;
+    };
     return pkg.version ?? "0.0.0";
   } catch {
     return "0.0.0";

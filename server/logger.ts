@@ -12,7 +12,13 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       level,
       base: { service: "akash-ref-api" },
       redact: {
-        paths: ["headers.authorization", 'headers["x-api-key"]', "req.headers.authorization", 'req.headers["x-api-key"]', "apiKey"],
+        paths: [
+          "headers.authorization",
+          'headers["x-api-key"]',
+          "req.headers.authorization",
+          'req.headers["x-api-key"]',
+          "apiKey",
+        ],
         censor: "[redacted]",
       },
     },

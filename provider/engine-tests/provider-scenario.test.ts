@@ -26,7 +26,7 @@ describe("examples/nginx with the pulumi CLI against the reference API", () => {
 
     // up: a deployment and a lease, the service URL as an output
     const up = await project.must(["up", "--yes", "--skip-preview"]);
-    assert.match(up.stdout, /\+ 4 created/, up.stdout);
+    assert.match(up.stdout, /\+ 3 created/, up.stdout);
     assert.match(up.stdout, /bid\(s\), picked akash1\S+ at \S+ \S+\/block/, "progress names the chosen bid");
     let out = await project.outputs();
     const dseq = String(out.dseq);
@@ -44,18 +44,18 @@ describe("examples/nginx with the pulumi CLI against the reference API", () => {
 
     // raise the deposit: an update, escrow grows by exactly the difference
     const depositedBefore = BigInt(await depositedMicro(dseq));
-    await project.must(["config", "set", "--type", "number", "deposit", "7.5"]);
+    await project.must(["config", "set", "deposit", "7.5"]);
     const raise = await project.must(["up", "--yes", "--skip-preview"]);
     assert.match(raise.stdout, /~ 1 updated/, raise.stdout);
     assert.equal(String((await project.outputs()).dseq), dseq, "same deployment");
     assert.equal(BigInt(await depositedMicro(dseq)) - depositedBefore, 2_500_000n, "escrow grew by exactly $2.5");
 
     // lowering it fails at preview with the reason
-    await project.must(["config", "set", "--type", "number", "deposit", "6"]);
+    await project.must(["config", "set", "deposit", "6"]);
     const lower = await project.run(["preview"]);
     assert.notEqual(lower.code, 0);
     assert.match(lower.stdout + lower.stderr, /deposit cannot go down from \$7\.5 to \$6/);
-    await project.must(["config", "set", "--type", "number", "deposit", "7.5"]);
+    await project.must(["config", "set", "deposit", "7.5"]);
 
     // change the image: in place, same dseq, the lease gets the new manifest
     const hashBefore = (await ref.client.getDeployment(dseq)).deployment.hash;
@@ -99,7 +99,7 @@ describe("examples/nginx with the pulumi CLI against the reference API", () => {
     const beforeDestroy = (await ref.client.getBalances()).balance;
     const remaining = BigInt((await ref.client.getDeployment(third)).escrow_account.state.funds[0]!.amount.split(".")[0]!);
     const destroy = await project.must(["destroy", "--yes", "--skip-preview"]);
-    assert.match(destroy.stdout, /- 4 deleted/, destroy.stdout);
+    assert.match(destroy.stdout, /- 3 deleted/, destroy.stdout);
     assert.deepEqual(await activeDeployments(), []);
     const afterDestroy = (await ref.client.getBalances()).balance;
     assert.ok(afterDestroy > beforeDestroy, `refund: ${microToUsd(String(beforeDestroy))} -> ${microToUsd(String(afterDestroy))}`);

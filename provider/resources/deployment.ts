@@ -9,7 +9,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { manifestToSortedJSON, generateManifest } from "@akashnetwork/chain-sdk";
 import { parse as parseYaml } from "yaml";
 import type { Deployment } from "../../sdk";
-import { escrowOutputs, type EscrowOutputs } from "./escrow";
+import { escrowOutputs, trimDecimal, type EscrowOutputs } from "./escrow";
 import {
   PartialCreateError,
   type CheckFailure,
@@ -89,7 +89,7 @@ function leaseSummaries(deployment: Deployment): LeaseSummary[] {
       oseq: l.id.oseq,
       provider: l.id.provider,
       state: l.state,
-      price: l.price.amount,
+      price: trimDecimal(l.price.amount),
       denom: l.price.denom,
     }))
     .sort((a, b) => a.gseq - b.gseq || a.oseq - b.oseq || a.provider.localeCompare(b.provider));

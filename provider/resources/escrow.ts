@@ -19,6 +19,11 @@ export interface EscrowOutputs {
   fundedUntilHeight: number | null;
 }
 
+/** A chain decimal without trailing zeros: "1.220000000000000000" -> "1.22", "5.000" -> "5". */
+export function trimDecimal(amount: string): string {
+  return amount.includes(".") ? amount.replace(/0+$/, "").replace(/\.$/, "") : amount;
+}
+
 /** The integer part of a chain decimal string ("1234.5600" -> 1234n). */
 export function microOf(amount: string | undefined): bigint {
   if (!amount) return 0n;
@@ -51,7 +56,7 @@ export function escrowOutputs(deployment: Deployment): EscrowOutputs {
     deposited: (funds + transferred).toString(),
     depositedUsd: microToUsd(funds + transferred),
     settledAtHeight: settledAt,
-    pricePerBlock: String(rate),
+    pricePerBlock: trimDecimal(String(rate)),
     fundedUntilHeight: rate > 0 ? settledAt + Math.floor(Number(funds) / rate) : null,
   };
 }

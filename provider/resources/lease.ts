@@ -11,6 +11,7 @@ import {
   type ResourceFields,
   type ResourceHandlers,
 } from "./handler";
+import { trimDecimal } from "./escrow";
 import { exactKeys } from "./keys";
 import { leaseTogether } from "./lease-batch";
 import { servicesReady, statusOutputs, type LeaseStatusOutputs } from "./lease-status";
@@ -128,7 +129,7 @@ function outputsOf(inputs: LeaseInputs, lease: LeaseWithStatus): LeaseOutputs {
     bseq: lease.id.bseq,
     owner: lease.id.owner,
     state: lease.state,
-    price: lease.price.amount,
+    price: trimDecimal(lease.price.amount),
     denom: lease.price.denom,
     ...statusOutputs(lease.status),
   };
@@ -171,7 +172,7 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
       if (target.provider || Date.now() - firstSeenAt >= windowMs || Date.now() >= deadline) {
         const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
         ctx.log.info(
-          `deployment ${inputs.dseq} group ${target.gseq}: ${forOrder.length} bid(s), picked ${pick.id.provider} at ${pick.price.amount} ${pick.price.denom}/block`,
+          `deployment ${inputs.dseq} group ${target.gseq}: ${forOrder.length} bid(s), picked ${pick.id.provider} at ${trimDecimal(pick.price.amount)} ${pick.price.denom}/block`,
         );
         return pick;
       }
@@ -427,8 +428,8 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
       deployment?.deployment.state === "active" &&
       findLease(deployment, props.gseq, props.oseq, props.provider)
     ) {
-      ctx.log.warn(
-        `lease ${id} stays active until deployment ${props.dseq} closes: the managed-wallet API has no call to close a single lease`,
+      ctx.log.info(
+        `lease ${id} ends when deployment ${props.dseq} closes (the managed-wallet API has no call to close a single lease)`,
       );
     }
   },

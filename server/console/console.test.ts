@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startServer } from "../index";
+import { startServer, type RunningServer } from "../index";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -57,14 +57,8 @@ deployment:
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads of API answers
 
-interface Server {
-  url: string;
-  close(): Promise<void>;
-  createUser(email: string, creditUsd: number): Promise<{ userId: string; apiKey: string }>;
-}
-
 describe("web console in Chromium", () => {
-  let server: Server;
+  let server: RunningServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -178,10 +172,20 @@ describe("web console in Chromium", () => {
 
   test("creates a key from the profile menu, refuses a past expiry and shows the key exactly once", async () => {
     await openProfileMenuWithKeyboard();
+    await page.keyboard.press("Escape");
+    await page.getByRole("link", { name: "API keys" }).waitFor({ state: "hidden" });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Account");
+
+    await openProfileMenuWithKeyboard();
     await shot("profile-menu");
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent),
+      "API keys",
+      "after navigation, focus is on the new page's heading",
+    );
     await page
       .getByRole("cell", { name: /\*\*\*/ })
       .first()

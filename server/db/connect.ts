@@ -49,8 +49,12 @@ function openSqlite(dataDir: string | undefined): Store {
   const sqlite = new DatabaseSync(path);
   // WAL lets the CLI read and write beside a running server; synchronous=FULL makes every
   // acknowledged commit durable even if the process or machine dies right after.
-  sqlite.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new NodeSqliteDatabase(sqlite) }) });
+  sqlite.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+  );
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: new NodeSqliteDatabase(sqlite) }),
+  });
   return {
     db,
     kind: dataDir ? "sqlite" : "sqlite-memory",
@@ -66,7 +70,9 @@ function openPostgres(databaseUrl: string): Store {
     // BIGINT columns hold epoch milliseconds and micro-units, all far below 2^53.
     types: {
       getTypeParser: (oid: number, format?: string) =>
-        oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text"),
+        oid === PG_INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format as "text"),
     },
   });
   // An idle client losing its connection must not crash the server; the next query reconnects.

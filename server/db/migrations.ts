@@ -29,7 +29,11 @@ const migrations: Record<string, Migration> = {
         .addColumn("expires_at", "bigint")
         .addColumn("last_used_at", "bigint")
         .execute();
-      await db.schema.createIndex("api_keys_user").on("api_keys").columns(["user_id", "created_at"]).execute();
+      await db.schema
+        .createIndex("api_keys_user")
+        .on("api_keys")
+        .columns(["user_id", "created_at"])
+        .execute();
 
       await db.schema
         .createTable("certificates")
@@ -41,7 +45,11 @@ const migrations: Record<string, Migration> = {
         .addColumn("state", "varchar(16)", (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("certificates_user").on("certificates").columns(["user_id", "created_at"]).execute();
+      await db.schema
+        .createIndex("certificates_user")
+        .on("certificates")
+        .columns(["user_id", "created_at"])
+        .execute();
 
       await db.schema
         .createTable("deployments")
@@ -66,7 +74,11 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint("deployments_pk", ["user_id", "dseq"])
         .execute();
       // Listing pages through a user's active deployments newest first.
-      await db.schema.createIndex("deployments_user_state").on("deployments").columns(["user_id", "state", "dseq"]).execute();
+      await db.schema
+        .createIndex("deployments_user_state")
+        .on("deployments")
+        .columns(["user_id", "state", "dseq"])
+        .execute();
 
       // Every manifest a deployment has had (1 at creation, +1 per in-place update), for events and logs.
       await db.schema
@@ -77,8 +89,12 @@ const migrations: Record<string, Migration> = {
         .addColumn("groups_json", "text", (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addPrimaryKeyConstraint("manifest_versions_pk", ["user_id", "dseq", "generation"])
-        .addForeignKeyConstraint("manifest_versions_deployment", ["user_id", "dseq"], "deployments", ["user_id", "dseq"], (c) =>
-          c.onDelete("cascade"),
+        .addForeignKeyConstraint(
+          "manifest_versions_deployment",
+          ["user_id", "dseq"],
+          "deployments",
+          ["user_id", "dseq"],
+          (c) => c.onDelete("cascade"),
         )
         .execute();
 
@@ -90,11 +106,19 @@ const migrations: Record<string, Migration> = {
         .addColumn("height", "bigint", (c) => c.notNull())
         .addColumn("amount", "bigint", (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
-        .addForeignKeyConstraint("escrow_deposits_deployment", ["user_id", "dseq"], "deployments", ["user_id", "dseq"], (c) =>
-          c.onDelete("cascade"),
+        .addForeignKeyConstraint(
+          "escrow_deposits_deployment",
+          ["user_id", "dseq"],
+          "deployments",
+          ["user_id", "dseq"],
+          (c) => c.onDelete("cascade"),
         )
         .execute();
-      await db.schema.createIndex("escrow_deposits_deployment").on("escrow_deposits").columns(["user_id", "dseq"]).execute();
+      await db.schema
+        .createIndex("escrow_deposits_deployment")
+        .on("escrow_deposits")
+        .columns(["user_id", "dseq"])
+        .execute();
 
       await db.schema
         .createTable("bids")
@@ -110,8 +134,12 @@ const migrations: Record<string, Migration> = {
         .addColumn("visible_at", "bigint", (c) => c.notNull())
         .addColumn("resources_json", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("bids_pk", ["user_id", "dseq", "gseq", "oseq", "provider"])
-        .addForeignKeyConstraint("bids_deployment", ["user_id", "dseq"], "deployments", ["user_id", "dseq"], (c) =>
-          c.onDelete("cascade"),
+        .addForeignKeyConstraint(
+          "bids_deployment",
+          ["user_id", "dseq"],
+          "deployments",
+          ["user_id", "dseq"],
+          (c) => c.onDelete("cascade"),
         )
         .execute();
 
@@ -130,8 +158,12 @@ const migrations: Record<string, Migration> = {
         .addColumn("closed_height", "bigint")
         .addColumn("reason", "text")
         .addPrimaryKeyConstraint("leases_pk", ["user_id", "dseq", "gseq", "oseq", "provider"])
-        .addForeignKeyConstraint("leases_deployment", ["user_id", "dseq"], "deployments", ["user_id", "dseq"], (c) =>
-          c.onDelete("cascade"),
+        .addForeignKeyConstraint(
+          "leases_deployment",
+          ["user_id", "dseq"],
+          "deployments",
+          ["user_id", "dseq"],
+          (c) => c.onDelete("cascade"),
         )
         .execute();
 
@@ -167,6 +199,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

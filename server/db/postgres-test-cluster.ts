@@ -25,9 +25,13 @@ export async function startPostgresTestCluster(): Promise<PostgresTestCluster> {
   const owner = asRoot ? postgresUid() : undefined;
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const run = (bin: string, args: string[]) =>
-    execFileSync(asRoot ? "runuser" : join(binDir, bin), asRoot ? ["-u", "postgres", "--", join(binDir, bin), ...args] : args, {
-      stdio: "pipe",
-    });
+    execFileSync(
+      asRoot ? "runuser" : join(binDir, bin),
+      asRoot ? ["-u", "postgres", "--", join(binDir, bin), ...args] : args,
+      {
+        stdio: "pipe",
+      },
+    );
 
   const dataDir = join(dir, "data");
   const port = await freePort();
@@ -46,7 +50,9 @@ export async function startPostgresTestCluster(): Promise<PostgresTestCluster> {
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
-    throw new Error(`could not start a test PostgreSQL cluster: ${stderr || String(error)}`, { cause: error });
+    throw new Error(`could not start a test PostgreSQL cluster: ${stderr || String(error)}`, {
+      cause: error,
+    });
   }
 
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;

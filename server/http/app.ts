@@ -49,12 +49,19 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     c.set("log", log);
     await next();
     log.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
       "request",
     );
   });
   app.onError((error, c) =>
-    errorResponse(error, c, (unexpected) => (c.get("log") ?? logger).error({ err: unexpected }, "unhandled error")),
+    errorResponse(error, c, (unexpected) =>
+      (c.get("log") ?? logger).error({ err: unexpected }, "unhandled error"),
+    ),
   );
   app.notFound((c) => c.json(new ApiError(404, `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
 
@@ -73,7 +80,15 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
       ...accountHandlers(services.accounts),
       ...deploymentSettingHandlers(services.deploymentSettings),
     },
-    (route) => (route.method === "post" ? [idempotentPost(() => services.db, () => services.clock.now())] : []),
+    (route) =>
+      route.method === "post"
+        ? [
+            idempotentPost(
+              () => services.db,
+              () => services.clock.now(),
+            ),
+          ]
+        : [],
   );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKeyAuth", {

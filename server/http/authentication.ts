@@ -17,7 +17,8 @@ export function identifyCaller(apiKeys: ApiKeyService): MiddlewareHandler<AppEnv
     if (headerKey !== undefined && authorization !== undefined) {
       throw new ApiError(400, "Authorization and X-Api-Key headers are mutually exclusive");
     }
-    const presented = headerKey ?? (authorization !== undefined ? (BEARER.exec(authorization)?.[1] ?? "") : undefined);
+    const presented =
+      headerKey ?? (authorization !== undefined ? (BEARER.exec(authorization)?.[1] ?? "") : undefined);
     if (presented !== undefined) {
       const identity = await apiKeys.authenticate(presented.trim());
       if (!identity) throw new ApiError(401, "Invalid API key");

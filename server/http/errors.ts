@@ -13,7 +13,11 @@ export class ApiError extends Error {
   readonly type: string;
   readonly data: unknown;
 
-  constructor(status: ContentfulStatusCode, message: string, options: { code?: string; type?: string; data?: unknown } = {}) {
+  constructor(
+    status: ContentfulStatusCode,
+    message: string,
+    options: { code?: string; type?: string; data?: unknown } = {},
+  ) {
     super(message);
     this.status = status;
     this.code = options.code ?? STATUS_CODES[status] ?? "unknown_error";
@@ -26,7 +30,12 @@ export class ApiError extends Error {
   }
 
   toBody(): Record<string, unknown> {
-    const body: Record<string, unknown> = { error: this.errorName, message: this.message, code: this.code, type: this.type };
+    const body: Record<string, unknown> = {
+      error: this.errorName,
+      message: this.message,
+      code: this.code,
+      type: this.type,
+    };
     if (this.data !== undefined) body.data = this.data;
     return body;
   }
@@ -84,7 +93,11 @@ export function validationError(error: ZodError): ApiError {
       typeof value === "bigint" || typeof value === "symbol" ? value.toString() : value,
     ),
   ) as unknown;
-  return new ApiError(400, "Validation error", { code: "validation_error", type: "validation_error", data: issues });
+  return new ApiError(400, "Validation error", {
+    code: "validation_error",
+    type: "validation_error",
+    data: issues,
+  });
 }
 
 /** Hono error handler: known errors keep their status and body; anything else is a logged 500. */
@@ -93,12 +106,20 @@ export function errorResponse(error: unknown, c: Context, onUnexpected: (error: 
   if (error instanceof BareError) return c.json({ error: error.message }, error.status);
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    const message = status === 400 && /json/i.test(error.message) ? "Malformed JSON in request body" : error.message || "Bad request";
+    const message =
+      status === 400 && /json/i.test(error.message)
+        ? "Malformed JSON in request body"
+        : error.message || "Bad request";
     return c.json(new ApiError(status, message).toBody(), status);
   }
   onUnexpected(error);
   return c.json(
-    { error: "InternalServerError", message: "Internal server error", code: "internal_server_error", type: "server_error" },
+    {
+      error: "InternalServerError",
+      message: "Internal server error",
+      code: "internal_server_error",
+      type: "server_error",
+    },
     500,
   );
 }

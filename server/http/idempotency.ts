@@ -41,12 +41,18 @@ export function idempotentPost(db: () => Kysely<Database>, now: () => number): M
         });
       }
       if (!record || record.status === PENDING_STATUS) {
-        throw new ApiError(409, "A request with this Idempotency-Key is still being processed; retry shortly", {
-          code: "idempotency_in_progress",
-        });
+        throw new ApiError(
+          409,
+          "A request with this Idempotency-Key is still being processed; retry shortly",
+          {
+            code: "idempotency_in_progress",
+          },
+        );
       }
       c.header("Idempotent-Replayed", "true");
-      return c.body(record.response_body, record.status as ContentfulStatusCode, { "Content-Type": "application/json" });
+      return c.body(record.response_body, record.status as ContentfulStatusCode, {
+        "Content-Type": "application/json",
+      });
     }
 
     try {

@@ -56,7 +56,9 @@ export function registerRoutes(
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),
-        ...(route.body ? { body: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+        ...(route.body
+          ? { body: { required: true, content: { "application/json": { schema: route.body } } } }
+          : {}),
       },
       responses: responsesOf(route),
     });

@@ -14,7 +14,9 @@ export interface HandlerInput<R extends RouteDefinition> {
 }
 
 /** Returns the success body (sent with the route's success status), or nothing for 204 routes. */
-export type RouteHandler<R extends RouteDefinition> = (input: HandlerInput<R>) => Promise<z.input<NonNullable<R["response"]>> | void>;
+export type RouteHandler<R extends RouteDefinition> = (
+  input: HandlerInput<R>,
+) => Promise<z.input<NonNullable<R["response"]>> | void>;
 
 /** One handler per operation of the contract's route table; the compiler insists on all of them. */
 export type Handlers = { [K in OperationId]: RouteHandler<Routes[K]> };

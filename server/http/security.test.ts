@@ -36,7 +36,9 @@ const EXAMPLE_BODIES: Record<string, (ids: Ids, manifest: string) => unknown> = 
     manifest,
     leases: [{ dseq: ids.dseq, gseq: 1, oseq: 1, provider: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e" }],
   }),
-  createDeploymentSettingV1: (ids) => ({ data: { userId: ids.userId, dseq: ids.dseq, autoTopUpEnabled: true } }),
+  createDeploymentSettingV1: (ids) => ({
+    data: { userId: ids.userId, dseq: ids.dseq, autoTopUpEnabled: true },
+  }),
   updateDeploymentSettingV1: () => ({ data: { autoTopUpEnabled: false } }),
   createDeploymentSetting: (ids) => ({ data: { dseq: ids.dseq, autoTopUpEnabled: true } }),
   updateDeploymentSetting: () => ({ data: { autoTopUpEnabled: false } }),
@@ -94,9 +96,19 @@ describe("security sweep over every route of /v1/doc", () => {
   let bobManifest: string;
 
   before(async () => {
-    server = await startServer({ logLevel: "silent", clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }), bidDelayMs: 0 });
+    server = await startServer({
+      logLevel: "silent",
+      clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }),
+      bidDelayMs: 0,
+    });
     const doc = (await client(server.url)("GET", "/v1/doc")).body as {
-      paths: Record<string, Record<string, { operationId: string; requestBody?: unknown; parameters?: { in: string; name: string }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { operationId: string; requestBody?: unknown; parameters?: { in: string; name: string }[] }
+        >
+      >;
     };
     operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
@@ -110,7 +122,8 @@ describe("security sweep over every route of /v1/doc", () => {
     const setUp = async (email: string): Promise<{ api: Caller; ids: Ids; manifest: string }> => {
       const { userId, apiKey } = await server.createUser(email, 1000);
       const api = client(server.url, apiKey);
-      const created = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body.data;
+      const created = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+        .data;
       const keyId = (await api("POST", "/v1/api-keys", { data: { name: "spare" } })).body.data.id;
       await api("POST", "/v1/certificates", {});
       const serial = (await api("GET", "/v1/certificates")).body.data[0].serial;
@@ -146,7 +159,11 @@ describe("security sweep over every route of /v1/doc", () => {
   test("every route aimed at another user's things -> 404, and their things are untouched", async () => {
     for (const op of operations.filter((o) => !SELF_ONLY.has(o.operationId))) {
       const body = op.hasBody ? EXAMPLE_BODIES[op.operationId]?.(bobIds, bobManifest) : undefined;
-      const answer = await alice(op.method, fillPath(op.path, bobIds) + (QUERIES[op.operationId]?.(bobIds) ?? ""), body);
+      const answer = await alice(
+        op.method,
+        fillPath(op.path, bobIds) + (QUERIES[op.operationId]?.(bobIds) ?? ""),
+        body,
+      );
       if (op.operationId === "listWallets") {
         assert.deepEqual(answer.body, { data: [] }, "another user's wallet is simply not listed");
         continue;
@@ -167,8 +184,17 @@ describe("security sweep over every route of /v1/doc", () => {
       const where = `${op.method} ${op.path}`;
       const badJson = await alice(op.method, path, '{"data": {', { "content-type": "application/json" });
       assert.equal(badJson.status, 400, `${where} bad JSON: ${badJson.text}`);
-      for (const wrong of [[], "text", 42, null, { data: 7 }, { data: { sdl: 1, deposit: "5", name: [], dseq: {} } }]) {
-        const answer = await alice(op.method, path, JSON.stringify(wrong), { "content-type": "application/json" });
+      for (const wrong of [
+        [],
+        "text",
+        42,
+        null,
+        { data: 7 },
+        { data: { sdl: 1, deposit: "5", name: [], dseq: {} } },
+      ]) {
+        const answer = await alice(op.method, path, JSON.stringify(wrong), {
+          "content-type": "application/json",
+        });
         assert.equal(answer.status, 400, `${where} ${JSON.stringify(wrong)}: ${answer.text}`);
       }
       const textType = await alice(op.method, path, "{}", { "content-type": "text/plain" });
@@ -197,9 +223,14 @@ describe("security sweep over every route of /v1/doc", () => {
         const encoded = encodeURIComponent(hostile);
         const path = op.path.replace(/\{\w+\}/g, encoded);
         const query = `?dseq=${encoded}&userId=${encoded}&skip=${encoded}&limit=${encoded}&address=${encoded}&since=${encoded}&tail=${encoded}`;
-        const body = op.hasBody ? hostileBody(EXAMPLE_BODIES[op.operationId]?.(aliceIds, hostile), hostile) : undefined;
+        const body = op.hasBody
+          ? hostileBody(EXAMPLE_BODIES[op.operationId]?.(aliceIds, hostile), hostile)
+          : undefined;
         const answer = await alice(op.method, path + query, body);
-        assert.ok(answer.status < 500, `${op.method} ${path} with ${JSON.stringify(hostile.slice(0, 30))}: ${answer.status} ${answer.text.slice(0, 200)}`);
+        assert.ok(
+          answer.status < 500,
+          `${op.method} ${path} with ${JSON.stringify(hostile.slice(0, 30))}: ${answer.status} ${answer.text.slice(0, 200)}`,
+        );
       }
     }
     // The store is intact: Alice's deployment is still there and listing works.

@@ -7,16 +7,34 @@ export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promis
   await db.insertInto("api_keys").values(row).execute();
 }
 
-export async function findApiKeyByHash(db: Kysely<Database>, hashedKey: string): Promise<ApiKeyRow | undefined> {
+export async function findApiKeyByHash(
+  db: Kysely<Database>,
+  hashedKey: string,
+): Promise<ApiKeyRow | undefined> {
   return db.selectFrom("api_keys").selectAll().where("hashed_key", "=", hashedKey).executeTakeFirst();
 }
 
-export async function findApiKey(db: Kysely<Database>, userId: string, id: string): Promise<ApiKeyRow | undefined> {
-  return db.selectFrom("api_keys").selectAll().where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+export async function findApiKey(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom("api_keys")
+    .selectAll()
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
 }
 
 export async function listApiKeys(db: Kysely<Database>, userId: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom("api_keys").selectAll().where("user_id", "=", userId).orderBy("created_at").orderBy("id").execute();
+  return db
+    .selectFrom("api_keys")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
 }
 
 export async function renameApiKey(
@@ -36,12 +54,21 @@ export async function renameApiKey(
 }
 
 export async function deleteApiKey(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom("api_keys").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom("api_keys")
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
 /** Records use only when the last record is older than `staleBefore`: at most one write per window. */
-export async function touchApiKey(db: Kysely<Database>, id: string, now: number, staleBefore: number): Promise<void> {
+export async function touchApiKey(
+  db: Kysely<Database>,
+  id: string,
+  now: number,
+  staleBefore: number,
+): Promise<void> {
   await db
     .updateTable("api_keys")
     .set({ last_used_at: now })

@@ -8,10 +8,20 @@ export async function insertCertificate(db: Kysely<Database>, row: CertificateRo
 }
 
 export async function listCertificates(db: Kysely<Database>, userId: string): Promise<CertificateRow[]> {
-  return db.selectFrom("certificates").selectAll().where("user_id", "=", userId).orderBy("created_at").orderBy("id").execute();
+  return db
+    .selectFrom("certificates")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
 }
 
-export async function revokeCertificate(db: Kysely<Database>, userId: string, serial: string): Promise<boolean> {
+export async function revokeCertificate(
+  db: Kysely<Database>,
+  userId: string,
+  serial: string,
+): Promise<boolean> {
   const found = await db
     .selectFrom("certificates")
     .select("id")

@@ -17,18 +17,26 @@ export async function findDeploymentSetting(
 }
 
 /** Inserts or updates the (user, dseq) setting; concurrent upserts resolve to one row. */
-export async function upsertDeploymentSetting(db: Kysely<Database>, row: DeploymentSettingRow): Promise<void> {
+export async function upsertDeploymentSetting(
+  db: Kysely<Database>,
+  row: DeploymentSettingRow,
+): Promise<void> {
   await db
     .insertInto("deployment_settings")
     .values(row)
     .onConflict((oc) =>
-      oc.columns(["user_id", "dseq"]).doUpdateSet({ auto_top_up_enabled: row.auto_top_up_enabled, updated_at: row.updated_at }),
+      oc
+        .columns(["user_id", "dseq"])
+        .doUpdateSet({ auto_top_up_enabled: row.auto_top_up_enabled, updated_at: row.updated_at }),
     )
     .execute();
 }
 
 /** Inserts the setting unless one exists (find-or-create). */
-export async function insertDeploymentSettingIfMissing(db: Kysely<Database>, row: DeploymentSettingRow): Promise<void> {
+export async function insertDeploymentSettingIfMissing(
+  db: Kysely<Database>,
+  row: DeploymentSettingRow,
+): Promise<void> {
   await db
     .insertInto("deployment_settings")
     .values(row)

@@ -93,8 +93,16 @@ export async function listActivePage(
 }
 
 /** Every active deployment of a user (balances need their escrow). */
-export async function listActiveDeployments(db: Kysely<Database>, userId: string): Promise<DeploymentListRow[]> {
-  return db.selectFrom("deployments").select(LIST_COLUMNS).where("user_id", "=", userId).where("state", "=", "active").execute();
+export async function listActiveDeployments(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<DeploymentListRow[]> {
+  return db
+    .selectFrom("deployments")
+    .select(LIST_COLUMNS)
+    .where("user_id", "=", userId)
+    .where("state", "=", "active")
+    .execute();
 }
 
 export async function updateDeployment(
@@ -103,7 +111,12 @@ export async function updateDeployment(
   dseq: number,
   changes: Partial<Omit<DeploymentRow, "user_id" | "dseq">>,
 ): Promise<void> {
-  await db.updateTable("deployments").set(changes).where("user_id", "=", userId).where("dseq", "=", dseq).execute();
+  await db
+    .updateTable("deployments")
+    .set(changes)
+    .where("user_id", "=", userId)
+    .where("dseq", "=", dseq)
+    .execute();
 }
 
 export async function insertEscrowDeposit(db: Kysely<Database>, row: EscrowDepositRow): Promise<void> {
@@ -130,7 +143,11 @@ export async function insertManifestVersion(db: Kysely<Database>, row: ManifestV
   await db.insertInto("manifest_versions").values(row).execute();
 }
 
-export async function listManifestVersions(db: Kysely<Database>, userId: string, dseq: number): Promise<ManifestVersionRow[]> {
+export async function listManifestVersions(
+  db: Kysely<Database>,
+  userId: string,
+  dseq: number,
+): Promise<ManifestVersionRow[]> {
   return db
     .selectFrom("manifest_versions")
     .selectAll()

@@ -29,7 +29,14 @@ export async function claimIdempotencyKey(
 ): Promise<boolean> {
   const result = await db
     .insertInto("idempotency_keys")
-    .values({ user_id: userId, key, request_hash: requestHash, status: PENDING_STATUS, response_body: "", created_at: now })
+    .values({
+      user_id: userId,
+      key,
+      request_hash: requestHash,
+      status: PENDING_STATUS,
+      response_body: "",
+      created_at: now,
+    })
     .onConflict((oc) => oc.columns(["user_id", "key"]).doNothing())
     .executeTakeFirst();
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
@@ -51,7 +58,11 @@ export async function completeIdempotencyKey(
 }
 
 /** Frees a key whose request failed without a storable answer, so a retry can run. */
-export async function releaseIdempotencyKey(db: Kysely<Database>, userId: string, key: string): Promise<void> {
+export async function releaseIdempotencyKey(
+  db: Kysely<Database>,
+  userId: string,
+  key: string,
+): Promise<void> {
   await db
     .deleteFrom("idempotency_keys")
     .where("user_id", "=", userId)

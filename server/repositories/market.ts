@@ -14,7 +14,12 @@ export async function insertBids(db: Kysely<Database>, rows: BidRow[]): Promise<
 }
 
 /** Bids of a deployment already placed at `now` (a provider's bid appears after its delay). */
-export async function listVisibleBids(db: Kysely<Database>, userId: string, dseq: number, now: number): Promise<BidRow[]> {
+export async function listVisibleBids(
+  db: Kysely<Database>,
+  userId: string,
+  dseq: number,
+  now: number,
+): Promise<BidRow[]> {
   return db
     .selectFrom("bids")
     .selectAll()
@@ -101,7 +106,11 @@ export async function insertLease(db: Kysely<Database>, row: LeaseRow): Promise<
   await db.insertInto("leases").values(row).execute();
 }
 
-export async function listLeases(db: Kysely<Database>, userId: string, dseqs: readonly number[]): Promise<LeaseRow[]> {
+export async function listLeases(
+  db: Kysely<Database>,
+  userId: string,
+  dseqs: readonly number[],
+): Promise<LeaseRow[]> {
   if (dseqs.length === 0) return [];
   return db
     .selectFrom("leases")

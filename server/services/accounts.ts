@@ -46,7 +46,13 @@ export class AccountService {
   async me(userId: string): Promise<User> {
     const user = await findUserById(this.#ctx.db, userId);
     if (!user) throw notFound("User not found");
-    return { id: user.id, userId: user.id, username: user.email.split("@")[0] ?? user.email, email: user.email, emailVerified: true };
+    return {
+      id: user.id,
+      userId: user.id,
+      username: user.email.split("@")[0] ?? user.email,
+      email: user.email,
+      emailVerified: true,
+    };
   }
 
   #wallet(user: UserRow): Wallet {

@@ -79,7 +79,11 @@ function groupOf(version: ManifestVersionRow, gseq: number): OrderGroup | undefi
 }
 
 /** The group as the provider received it when the lease was created. */
-function groupAt(versions: readonly ManifestVersionRow[], gseq: number, atMs: number): OrderGroup | undefined {
+function groupAt(
+  versions: readonly ManifestVersionRow[],
+  gseq: number,
+  atMs: number,
+): OrderGroup | undefined {
   const inForce = versions.filter((v) => v.created_at <= atMs).at(-1) ?? versions[0];
   return inForce && groupOf(inForce, gseq);
 }
@@ -90,5 +94,7 @@ function closedAt(lease: LeaseRow, timeOfHeight: (height: number) => number): nu
 }
 
 function closeReason(lease: LeaseRow): string {
-  return lease.reason === LEASE_CLOSED_INSUFFICIENT_FUNDS ? "escrow ran dry (insufficient funds)" : "closed by the owner";
+  return lease.reason === LEASE_CLOSED_INSUFFICIENT_FUNDS
+    ? "escrow ran dry (insufficient funds)"
+    : "closed by the owner";
 }

@@ -26,7 +26,10 @@ export class CertificateService {
     this.#now = now;
   }
 
-  async create(userId: string, address: string): Promise<{ certPem: string; pubkeyPem: string; encryptedKey: string }> {
+  async create(
+    userId: string,
+    address: string,
+  ): Promise<{ certPem: string; pubkeyPem: string; encryptedKey: string }> {
     const pem = await certificateManager.generatePEM(address);
     const info = await certificateManager.parsePem(pem.cert);
     await insertCertificate(this.#db, {

@@ -35,9 +35,17 @@ export class DeploymentSettingService {
   }
 
   /** Create or update (both live operations end in the same stored setting). */
-  async put(callerId: string, userId: string, dseq: number, autoTopUpEnabled: boolean): Promise<DeploymentSetting> {
+  async put(
+    callerId: string,
+    userId: string,
+    dseq: number,
+    autoTopUpEnabled: boolean,
+  ): Promise<DeploymentSetting> {
     await this.#assertOwnDeployment(callerId, userId, dseq);
-    await upsertDeploymentSetting(this.#ctx.db, newRow(callerId, dseq, autoTopUpEnabled, this.#ctx.clock.now()));
+    await upsertDeploymentSetting(
+      this.#ctx.db,
+      newRow(callerId, dseq, autoTopUpEnabled, this.#ctx.clock.now()),
+    );
     return this.#view(callerId, dseq);
   }
 
@@ -71,5 +79,12 @@ export class DeploymentSettingService {
 }
 
 function newRow(userId: string, dseq: number, enabled: boolean, now: number): DeploymentSettingRow {
-  return { id: randomUUID(), user_id: userId, dseq, auto_top_up_enabled: enabled ? 1 : 0, created_at: now, updated_at: now };
+  return {
+    id: randomUUID(),
+    user_id: userId,
+    dseq,
+    auto_top_up_enabled: enabled ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
 }

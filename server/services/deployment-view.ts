@@ -83,7 +83,10 @@ export function deploymentView(
   denom: string,
   statusOf: (lease: LeaseRow) => LeaseStatus | null,
 ): Deployment {
-  const leaseViews: LeaseWithStatus[] = leases.map((lease) => ({ ...leaseView(owner, lease, denom), status: statusOf(lease) }));
+  const leaseViews: LeaseWithStatus[] = leases.map((lease) => ({
+    ...leaseView(owner, lease, denom),
+    status: statusOf(lease),
+  }));
   return {
     deployment: deploymentInfoView(owner, deployment),
     leases: leaseViews,

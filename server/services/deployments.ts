@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import { usdToMicro, type CreatedDeployment, type Deployment, type DeploymentPage, type LeaseStatus } from "../../sdk";
+import {
+  usdToMicro,
+  type CreatedDeployment,
+  type Deployment,
+  type DeploymentPage,
+  type LeaseStatus,
+} from "../../sdk";
 import type { Database } from "../db/schema";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import {
@@ -26,7 +32,14 @@ import {
   type DeploymentListRow,
   type DeploymentRow,
 } from "../repositories/deployments";
-import { closeDeploymentBids, closeLeases, insertBids, listLeases, type BidRow, type LeaseRow } from "../repositories/market";
+import {
+  closeDeploymentBids,
+  closeLeases,
+  insertBids,
+  listLeases,
+  type BidRow,
+  type LeaseRow,
+} from "../repositories/market";
 import { addCredit, spendCredit } from "../repositories/users";
 import { deploymentListItemView, deploymentView, type SettledDeployment } from "./deployment-view";
 import { LEASE_CLOSED_OWNER, dryHeightOf, persistSettlement, settleInMemory } from "./escrow-ledger";
@@ -67,7 +80,8 @@ export class DeploymentService {
     const funds = decFromMicro(depositMicro);
 
     const dseq = await this.#ctx.db.transaction().execute(async (trx) => {
-      if (!(await spendCredit(trx, userId, depositMicro))) throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
+      if (!(await spendCredit(trx, userId, depositMicro)))
+        throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
       const dseq = await this.#insertWithFreshDseq(trx, {
         user_id: userId,
         dseq: 0,
@@ -96,7 +110,13 @@ export class DeploymentService {
         amount: depositMicro,
         created_at: now,
       });
-      await insertManifestVersion(trx, { user_id: userId, dseq, generation: 1, groups_json: JSON.stringify(compiled.groups), created_at: now });
+      await insertManifestVersion(trx, {
+        user_id: userId,
+        dseq,
+        generation: 1,
+        groups_json: JSON.stringify(compiled.groups),
+        created_at: now,
+      });
       await insertBids(trx, this.#plannedBids(userId, dseq, compiled.groups, now));
       return dseq;
     });
@@ -174,7 +194,13 @@ export class DeploymentService {
         manifest_updated_at: now,
         manifest_generation: generation,
       });
-      await insertManifestVersion(trx, { user_id: userId, dseq, generation, groups_json: groupsJson, created_at: now });
+      await insertManifestVersion(trx, {
+        user_id: userId,
+        dseq,
+        generation,
+        groups_json: groupsJson,
+        created_at: now,
+      });
     });
     return this.get(userId, dseq);
   }
@@ -337,4 +363,3 @@ function toMicro(usd: number): number {
 function txHash(seed: string): string {
   return createHash("sha256").update(seed).digest("hex").toUpperCase();
 }
-

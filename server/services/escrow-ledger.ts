@@ -12,13 +12,20 @@ export const LEASE_CLOSED_OWNER = "lease_closed_owner";
  * A deployment's escrow settled up to `height` in memory (O(1): funds - rate x blocks), with the
  * dry height when it ran out on the way. Closed deployments are returned as stored.
  */
-export function settleInMemory(row: DeploymentListRow, height: number): SettledDeployment & { dryHeight?: number } {
+export function settleInMemory(
+  row: DeploymentListRow,
+  height: number,
+): SettledDeployment & { dryHeight?: number } {
   const funds = BigInt(row.escrow_funds);
   const transferred = BigInt(row.escrow_transferred);
   if (row.state !== "active") {
     return { row, funds, transferred, settledHeight: row.escrow_settled_height, state: "closed" };
   }
-  const settlement = settleEscrow({ balance: funds, settledHeight: row.escrow_settled_height }, BigInt(row.escrow_rate), height);
+  const settlement = settleEscrow(
+    { balance: funds, settledHeight: row.escrow_settled_height },
+    BigInt(row.escrow_rate),
+    height,
+  );
   return {
     row,
     funds: settlement.balance,
@@ -33,7 +40,9 @@ export function settleInMemory(row: DeploymentListRow, height: number): SettledD
 export function dryHeightOf(funds: bigint, rate: bigint, height: number): number | null {
   const until = fundedUntil(funds, rate, height, 1);
   if (!until) return null;
-  return until.dryHeight > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(until.dryHeight);
+  return until.dryHeight > BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number.MAX_SAFE_INTEGER
+    : Number(until.dryHeight);
 }
 
 /**
@@ -51,11 +60,24 @@ export async function persistSettlement(
     escrow_transferred: settled.transferred.toString(),
     escrow_settled_height: settled.settledHeight,
     ...(settled.dryHeight !== undefined
-      ? { state: "closed", closed_height: settled.dryHeight, close_reason: INSUFFICIENT_FUNDS_REASON, escrow_rate: "0", escrow_dry_height: null }
+      ? {
+          state: "closed",
+          closed_height: settled.dryHeight,
+          close_reason: INSUFFICIENT_FUNDS_REASON,
+          escrow_rate: "0",
+          escrow_dry_height: null,
+        }
       : {}),
   });
   if (settled.dryHeight !== undefined) {
-    await closeLeases(trx, row.user_id, row.dseq, "insufficient_funds", settled.dryHeight, LEASE_CLOSED_INSUFFICIENT_FUNDS);
+    await closeLeases(
+      trx,
+      row.user_id,
+      row.dseq,
+      "insufficient_funds",
+      settled.dryHeight,
+      LEASE_CLOSED_INSUFFICIENT_FUNDS,
+    );
     await closeDeploymentBids(trx, row.user_id, row.dseq);
   }
 }

@@ -56,7 +56,9 @@ export class LeaseService {
     const first = requests[0];
     if (!first) throw badRequest("leases must contain at least one bid to accept");
     if (requests.some((r) => r.dseq !== first.dseq)) {
-      throw badRequest("Failed to create lease: every entry of leases must have the same dseq (one deployment per request)");
+      throw badRequest(
+        "Failed to create lease: every entry of leases must have the same dseq (one deployment per request)",
+      );
     }
     const dseq = toDseqNumber(first.dseq);
     await this.#deployments.mutate(userId, dseq, async (trx, row) => {
@@ -76,7 +78,9 @@ export class LeaseService {
       for (const request of requests) {
         const order = { gseq: request.gseq, oseq: request.oseq };
         if (seenGroups.has(request.gseq)) {
-          throw badRequest(`Failed to create lease: group ${request.gseq} appears twice; accept one bid per group`);
+          throw badRequest(
+            `Failed to create lease: group ${request.gseq} appears twice; accept one bid per group`,
+          );
         }
         seenGroups.add(request.gseq);
         const bid = await findBid(trx, userId, dseq, order, request.provider);
@@ -116,7 +120,14 @@ export class LeaseService {
     const zero = formatDec(0n);
     return {
       bid: {
-        id: { owner, dseq: String(row.dseq), gseq: row.gseq, oseq: row.oseq, provider: row.provider, bseq: row.bseq },
+        id: {
+          owner,
+          dseq: String(row.dseq),
+          gseq: row.gseq,
+          oseq: row.oseq,
+          provider: row.provider,
+          bseq: row.bseq,
+        },
         state: row.state,
         price: { denom, amount: formatDec(BigInt(row.price_amount)) },
         created_at: String(row.created_height),
@@ -163,6 +174,8 @@ function normalizeManifest(manifest: string): string {
   try {
     return JSON.stringify(JSON.parse(manifest.replaceAll('"size":{"val', '"quantity":{"val')));
   } catch {
-    throw badRequest("Failed to create lease: manifest is not valid JSON; pass the manifest string returned by POST /v1/deployments");
+    throw badRequest(
+      "Failed to create lease: manifest is not valid JSON; pass the manifest string returned by POST /v1/deployments",
+    );
   }
 }

@@ -3,7 +3,14 @@ import { toBech32 } from "@cosmjs/encoding";
 import type { Kysely } from "kysely";
 import { usdToMicro } from "../../sdk";
 import type { Database } from "../db/schema";
-import { addCredit, findUserByEmail, findUserById, insertUser, listUsers, type UserRow } from "../repositories/users";
+import {
+  addCredit,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers,
+  type UserRow,
+} from "../repositories/users";
 import type { ApiKeyService } from "./api-keys";
 
 export interface UserSummary {
@@ -45,12 +52,23 @@ export class UserService {
   ): Promise<{ userId: string; apiKey: string; address: string }> {
     const normalized = normalizeEmail(email);
     const credit = toCreditMicro(creditUsd);
-    if (await findUserByEmail(this.#db, normalized)) throw new UserInputError(`a user with email ${normalized} already exists`);
+    if (await findUserByEmail(this.#db, normalized))
+      throw new UserInputError(`a user with email ${normalized} already exists`);
     const id = randomUUID();
-    const user: UserRow = { id, email: normalized, address: walletAddress(id), credit_micro: credit, created_at: this.#now() };
+    const user: UserRow = {
+      id,
+      email: normalized,
+      address: walletAddress(id),
+      credit_micro: credit,
+      created_at: this.#now(),
+    };
     return this.#db.transaction().execute(async (trx) => {
       await insertUser(trx, user);
-      const key = await this.#apiKeys.create(id, { name: "default", ...(options.apiKey ? { secret: options.apiKey } : {}) }, trx);
+      const key = await this.#apiKeys.create(
+        id,
+        { name: "default", ...(options.apiKey ? { secret: options.apiKey } : {}) },
+        trx,
+      );
       return { userId: id, apiKey: key.apiKey, address: user.address };
     });
   }
@@ -58,7 +76,10 @@ export class UserService {
   /** Adds credit to a user's balance; returns the new balance in micro-units. */
   async credit(email: string, amountUsd: number | string): Promise<number> {
     const user = await findUserByEmail(this.#db, normalizeEmail(email));
-    if (!user) throw new UserInputError(`no user with email ${email}; create one with 'users create --email ${email}'`);
+    if (!user)
+      throw new UserInputError(
+        `no user with email ${email}; create one with 'users create --email ${email}'`,
+      );
     await addCredit(this.#db, user.id, toCreditMicro(amountUsd));
     return (await findUserById(this.#db, user.id))?.credit_micro ?? 0;
   }
@@ -83,7 +104,8 @@ export function walletAddress(userId: string): string {
 
 function normalizeEmail(email: string): string {
   const trimmed = email.trim().toLowerCase();
-  if (!EMAIL.test(trimmed) || trimmed.length > 320) throw new UserInputError(`"${email}" is not an email address`);
+  if (!EMAIL.test(trimmed) || trimmed.length > 320)
+    throw new UserInputError(`"${email}" is not an email address`);
   return trimmed;
 }
 
@@ -93,7 +115,9 @@ function toCreditMicro(usd: number | string): number {
     if (!Number.isSafeInteger(micro)) throw new RangeError(`$${usd} is too large`);
     return micro;
   } catch (error) {
-    throw new UserInputError(`credit must be a dollar amount such as 100 or 12.5: ${(error as Error).message}`);
+    throw new UserInputError(
+      `credit must be a dollar amount such as 100 or 12.5: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -10,7 +10,12 @@ export interface Answer<T = any> {
   text: string;
 }
 
-export type Caller = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer>;
+export type Caller = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Answer>;
 
 export function client(baseUrl: string, apiKey?: string): Caller {
   return async (method, path, body, headers = {}) => {
@@ -35,7 +40,9 @@ export function client(baseUrl: string, apiKey?: string): Caller {
 }
 
 /** The seed guide's hello-world SDL (nginx on port 80, 0.5 CPU, 512Mi), with an optional image. */
-export function helloSdl(options: { image?: string; cpu?: number; count?: number; amount?: number } = {}): string {
+export function helloSdl(
+  options: { image?: string; cpu?: number; count?: number; amount?: number } = {},
+): string {
   return `version: "2.0"
 services:
   web:

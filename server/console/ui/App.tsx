@@ -45,7 +45,8 @@ export function App() {
       () => setBalanceError(true),
     );
   }, [api]);
-  useEffect(refreshBalance, [refreshBalance]);
+  // Re-read on every page change too: deployments created elsewhere (API, Pulumi) spend credit.
+  useEffect(refreshBalance, [refreshBalance, route]);
 
   useFocusOnNavigation(route);
 

@@ -15,7 +15,6 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code: string | undefined,
     readonly issues: { path: (string | number)[]; message: string }[],
   ) {
     super(message);
@@ -89,7 +88,7 @@ export function createApi(apiKey: string, onUnauthorized: () => void): Api {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let body: { message?: unknown; error?: unknown; code?: unknown; data?: unknown } = {};
+  let body: { message?: unknown; error?: unknown; data?: unknown } = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -103,10 +102,5 @@ async function toApiError(response: Response): Promise<ApiError> {
           typeof i === "object" && i !== null && Array.isArray(i.path) && typeof i.message === "string",
       )
     : [];
-  return new ApiError(
-    response.status,
-    message,
-    typeof body.code === "string" ? body.code : undefined,
-    issues,
-  );
+  return new ApiError(response.status, message, issues);
 }

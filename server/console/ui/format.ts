@@ -2,7 +2,7 @@
 import type { Coin, ShownDeployment } from "./types";
 
 /** Akash's target block time; the runway estimate says "about" because real blocks vary. */
-export const BLOCK_SECONDS = 6;
+const BLOCK_SECONDS = 6;
 const BLOCKS_PER_MONTH = (30.4375 * 24 * 3600) / BLOCK_SECONDS;
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
@@ -14,7 +14,7 @@ export function formatMicroUsd(micro: number | string): string {
   return usd.format(Number(micro) / 1_000_000);
 }
 
-export function sumCoins(coins: Coin[]): number {
+function sumCoins(coins: Coin[]): number {
   return coins.reduce((total, coin) => total + Number(coin.amount), 0);
 }
 

@@ -4,7 +4,9 @@ import { ApiError } from "../errors";
 import type { HandlerGroup } from "../route-handler";
 
 /** Balances (also by `?address=` without credentials, as live), wallets and the current user. */
-export function accountHandlers(accounts: AccountService): HandlerGroup<"getBalances" | "listWallets" | "getCurrentUser"> {
+export function accountHandlers(
+  accounts: AccountService,
+): HandlerGroup<"getBalances" | "listWallets" | "getCurrentUser"> {
   return {
     getBalances: async ({ c, query }) => {
       if (query.address) return { data: await accounts.balances({ address: query.address }) };

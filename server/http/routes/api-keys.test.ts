@@ -46,7 +46,12 @@ describe("API keys", () => {
       assert.equal(deleted.text, "");
       const revoked = await withNew("GET", base);
       assert.equal(revoked.status, 401);
-      assert.deepEqual(revoked.body, { error: "UnauthorizedError", message: "Invalid API key", code: "unauthorized", type: "client_error" });
+      assert.deepEqual(revoked.body, {
+        error: "UnauthorizedError",
+        message: "Invalid API key",
+        code: "unauthorized",
+        type: "client_error",
+      });
       assert.equal((await api("GET", `${base}/${id}`)).status, 404);
     });
   }
@@ -54,7 +59,12 @@ describe("API keys", () => {
   test("unknown key id -> 404 with the live body; non-uuid -> 400 validation error", async () => {
     const api = client(server.url, key);
     const missing = await api("GET", "/v1/api-keys/00000000-0000-4000-8000-000000000000");
-    assert.deepEqual(missing.body, { error: "NotFoundError", message: "API key not found", code: "not_found", type: "client_error" });
+    assert.deepEqual(missing.body, {
+      error: "NotFoundError",
+      message: "API key not found",
+      code: "not_found",
+      type: "client_error",
+    });
     const bad = await api("GET", "/v1/api-keys/not-a-uuid");
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, "validation_error");
@@ -63,7 +73,9 @@ describe("API keys", () => {
 
   test("expiry: a past expiresAt is a 400 naming the field; a key stops working once it expires", async () => {
     const api = client(server.url, key);
-    const past = await api("POST", "/v1/api-keys", { data: { name: "old", expiresAt: "2001-01-01T00:00:00Z" } });
+    const past = await api("POST", "/v1/api-keys", {
+      data: { name: "old", expiresAt: "2001-01-01T00:00:00Z" },
+    });
     assert.equal(past.status, 400);
     assert.equal(past.body.message, "Validation error");
     assert.deepEqual(past.body.data[0].path, ["data", "expiresAt"]);
@@ -97,18 +109,32 @@ describe("API keys", () => {
   });
 
   test("credentials: Bearer works, both headers -> 400, malformed/unknown key -> 401, none -> 401 Unauthorized", async () => {
-    const bearer = await client(server.url)("GET", "/v1/api-keys", undefined, { authorization: `Bearer ${key}` });
+    const bearer = await client(server.url)("GET", "/v1/api-keys", undefined, {
+      authorization: `Bearer ${key}`,
+    });
     assert.equal(bearer.status, 200);
-    const both = await client(server.url, key)("GET", "/v1/api-keys", undefined, { authorization: `Bearer ${key}` });
+    const both = await client(server.url, key)("GET", "/v1/api-keys", undefined, {
+      authorization: `Bearer ${key}`,
+    });
     assert.equal(both.status, 400);
     assert.equal(both.body.message, "Authorization and X-Api-Key headers are mutually exclusive");
-    for (const wrong of ["nope", `ac.sk.production.${"a".repeat(64)}`, `ac.sk.test.${"b".repeat(64)}`, `${key}x`]) {
+    for (const wrong of [
+      "nope",
+      `ac.sk.production.${"a".repeat(64)}`,
+      `ac.sk.test.${"b".repeat(64)}`,
+      `${key}x`,
+    ]) {
       const answer = await client(server.url, wrong)("GET", "/v1/api-keys");
       assert.equal(answer.status, 401, wrong);
       assert.equal(answer.body.message, "Invalid API key");
     }
     const anonymous = await client(server.url)("GET", "/v1/api-keys");
-    assert.deepEqual(anonymous.body, { error: "UnauthorizedError", message: "Unauthorized", code: "unauthorized", type: "client_error" });
+    assert.deepEqual(anonymous.body, {
+      error: "UnauthorizedError",
+      message: "Unauthorized",
+      code: "unauthorized",
+      type: "client_error",
+    });
   });
 
   test("another user's keys are invisible and untouchable (404, never 403)", async () => {

@@ -19,7 +19,9 @@ const KEY_NOT_FOUND = "API key not found";
 
 /** API keys at the live path and at AEP-63's `/v1/users/api-keys`: same behaviour at both. */
 export function apiKeyHandlers(apiKeys: ApiKeyService): HandlerGroup<ApiKeyOperations> {
-  const list: HandlerGroup<"listApiKeys">["listApiKeys"] = async ({ c }) => ({ data: await apiKeys.list(callerId(c)) });
+  const list: HandlerGroup<"listApiKeys">["listApiKeys"] = async ({ c }) => ({
+    data: await apiKeys.list(callerId(c)),
+  });
   const create: HandlerGroup<"createApiKey">["createApiKey"] = async ({ c, body }) => {
     const { name, expiresAt } = body.data;
     const created = await apiKeys.create(callerId(c), {

@@ -21,7 +21,11 @@ describeEachStore("seed guide flow over HTTP", (store) => {
     const { dseq, manifest } = created.body.data;
     assert.match(dseq, /^\d+$/);
     assert.equal(typeof manifest, "string");
-    assert.deepEqual((await api("GET", "/v1/balances")).body.data, { balance: 95_000_000, deployments: 5_000_000, total: 100_000_000 });
+    assert.deepEqual((await api("GET", "/v1/balances")).body.data, {
+      balance: 95_000_000,
+      deployments: 5_000_000,
+      total: 100_000_000,
+    });
 
     // 2. No bid before the providers' delays; all of them after.
     assert.deepEqual((await api("GET", `/v1/bids?dseq=${dseq}`)).body, { data: [] });
@@ -46,8 +50,11 @@ describeEachStore("seed guide flow over HTTP", (store) => {
     assert.equal(leased.body.data.leases.length, 1);
     assert.equal(leased.body.data.leases[0].state, "active");
     assert.equal(leased.body.data.leases[0].price.denom, "uact");
-    const after = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data as { bid: { state: string; id: { provider: string } } }[];
-    for (const { bid } of after) assert.equal(bid.state, bid.id.provider === chosen.id.provider ? "active" : "closed");
+    const after = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data as {
+      bid: { state: string; id: { provider: string } };
+    }[];
+    for (const { bid } of after)
+      assert.equal(bid.state, bid.id.provider === chosen.id.provider ? "active" : "closed");
 
     // The services come up after the start delay, with a URI.
     assert.equal(leased.body.data.leases[0].status.services.web.ready_replicas, 0);
@@ -68,9 +75,14 @@ describeEachStore("seed guide flow over HTTP", (store) => {
     // 4. A $0.50 top-up comes out of the credit.
     const deposited = await api("POST", "/v1/deposit-deployment", { data: { dseq, deposit: 0.5 } });
     assert.equal(deposited.status, 200);
-    assert.equal(deposited.body.data.escrow_account.state.funds[0].amount, formatDec(decFromMicro(5_500_000) - paid));
+    assert.equal(
+      deposited.body.data.escrow_account.state.funds[0].amount,
+      formatDec(decFromMicro(5_500_000) - paid),
+    );
     assert.deepEqual(
-      deposited.body.data.escrow_account.state.deposits.map((d: { balance: { amount: string } }) => d.balance.amount),
+      deposited.body.data.escrow_account.state.deposits.map(
+        (d: { balance: { amount: string } }) => d.balance.amount,
+      ),
       [uact("5000000"), uact("500000")],
     );
     assert.equal((await api("GET", "/v1/balances")).body.data.balance, 94_500_000);
@@ -99,9 +111,16 @@ describeEachStore("seed guide flow over HTTP", (store) => {
     const server = await store.start({ clock, bidDelayMs: 0 });
     const { apiKey } = await server.createUser("dry@example.com", 10);
     const api = client(server.url, apiKey);
-    const { dseq, manifest } = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body.data;
+    const { dseq, manifest } = (
+      await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })
+    ).body.data;
     const bid = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data[0].bid;
-    const leased = (await api("POST", "/v1/leases", { manifest, leases: [{ dseq, gseq: 1, oseq: 1, provider: bid.id.provider }] })).body.data;
+    const leased = (
+      await api("POST", "/v1/leases", {
+        manifest,
+        leases: [{ dseq, gseq: 1, oseq: 1, provider: bid.id.provider }],
+      })
+    ).body.data;
     const leaseHeight = Number(leased.leases[0].created_at);
     const fullBlocks = Number(decFromMicro(5_000_000) / parseDec(bid.price.amount));
 

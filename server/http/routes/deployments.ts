@@ -16,7 +16,10 @@ type DeploymentOperations =
   | "createLease";
 
 /** Deployments, deposits (both paths), bids (both paths) and leases. */
-export function deploymentHandlers(deployments: DeploymentService, leases: LeaseService): HandlerGroup<DeploymentOperations> {
+export function deploymentHandlers(
+  deployments: DeploymentService,
+  leases: LeaseService,
+): HandlerGroup<DeploymentOperations> {
   return {
     createDeployment: async ({ c, body }) => ({
       data: await deployments.create(callerId(c), body.data.sdl, body.data.deposit),
@@ -40,8 +43,14 @@ export function deploymentHandlers(deployments: DeploymentService, leases: Lease
     depositDeploymentByDseq: async ({ c, params, body }) => ({
       data: await deployments.deposit(callerId(c), toDseqNumber(params.dseq), body.data.deposit),
     }),
-    listBids: async ({ c, query }) => ({ data: await leases.listBids(callerId(c), toDseqNumber(query.dseq)) }),
-    listBidsByDseq: async ({ c, params }) => ({ data: await leases.listBids(callerId(c), toDseqNumber(params.dseq)) }),
-    createLease: async ({ c, body }) => ({ data: await leases.create(callerId(c), body.manifest, body.leases) }),
+    listBids: async ({ c, query }) => ({
+      data: await leases.listBids(callerId(c), toDseqNumber(query.dseq)),
+    }),
+    listBidsByDseq: async ({ c, params }) => ({
+      data: await leases.listBids(callerId(c), toDseqNumber(params.dseq)),
+    }),
+    createLease: async ({ c, body }) => ({
+      data: await leases.create(callerId(c), body.manifest, body.leases),
+    }),
   };
 }

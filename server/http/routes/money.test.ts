@@ -11,11 +11,16 @@ describeEachStore("credit, deposits and idempotency", (store) => {
     const { apiKey } = await server.createUser("race@example.com", 12);
     const api = client(server.url, apiKey);
     const answers = await Promise.all(
-      Array.from({ length: 12 }, () => api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })),
+      Array.from({ length: 12 }, () =>
+        api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } }),
+      ),
     );
     const statuses = answers.map((a) => a.status).sort();
     assert.deepEqual(statuses.filter((s) => s === 201).length, 2, JSON.stringify(statuses));
-    assert.ok(statuses.every((s) => s === 201 || s === 402), JSON.stringify(statuses));
+    assert.ok(
+      statuses.every((s) => s === 201 || s === 402),
+      JSON.stringify(statuses),
+    );
     const refused = answers.find((a) => a.status === 402);
     assert.deepEqual(refused?.body, {
       error: "PaymentRequiredError",
@@ -23,7 +28,11 @@ describeEachStore("credit, deposits and idempotency", (store) => {
       code: "payment_required",
       type: "client_error",
     });
-    assert.deepEqual((await api("GET", "/v1/balances")).body.data, { balance: 2_000_000, deployments: 10_000_000, total: 12_000_000 });
+    assert.deepEqual((await api("GET", "/v1/balances")).body.data, {
+      balance: 2_000_000,
+      deployments: 10_000_000,
+      total: 12_000_000,
+    });
     assert.equal((await api("GET", "/v1/deployments")).body.data.pagination.total, 2);
   });
 
@@ -31,16 +40,23 @@ describeEachStore("credit, deposits and idempotency", (store) => {
     const server = await store.start({ clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }) });
     const { apiKey } = await server.createUser("deposits@example.com", 10);
     const api = client(server.url, apiKey);
-    const { dseq } = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body.data;
+    const { dseq } = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+      .data;
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => api("POST", `/v1/deployments/deposit/${dseq}`, { data: { deposit: 1 } })),
+      Array.from({ length: 8 }, () =>
+        api("POST", `/v1/deployments/deposit/${dseq}`, { data: { deposit: 1 } }),
+      ),
     );
     const accepted = answers.filter((a) => a.status === 200).length;
     assert.equal(accepted, 5, JSON.stringify(answers.map((a) => a.status)));
     const deployment = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
     assert.equal(deployment.escrow_account.state.deposits.length, 6);
     assert.equal(deployment.escrow_account.state.funds[0].amount, "10000000.000000000000000000");
-    assert.deepEqual((await api("GET", "/v1/balances")).body.data, { balance: 0, deployments: 10_000_000, total: 10_000_000 });
+    assert.deepEqual((await api("GET", "/v1/balances")).body.data, {
+      balance: 0,
+      deployments: 10_000_000,
+      total: 10_000_000,
+    });
   });
 
   test("Idempotency-Key: a repeat answers the original, another body is a 422, the money moves once", async () => {
@@ -64,9 +80,14 @@ describeEachStore("credit, deposits and idempotency", (store) => {
     const { dseq } = first.body.data;
     const deposit = { data: { dseq, deposit: 1 } };
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => api("POST", "/v1/deposit-deployment", deposit, { "idempotency-key": "deposit-1" })),
+      Array.from({ length: 5 }, () =>
+        api("POST", "/v1/deposit-deployment", deposit, { "idempotency-key": "deposit-1" }),
+      ),
     );
-    assert.ok(answers.every((a) => a.status === 200 || a.status === 409), JSON.stringify(answers.map((a) => a.status)));
+    assert.ok(
+      answers.every((a) => a.status === 200 || a.status === 409),
+      JSON.stringify(answers.map((a) => a.status)),
+    );
     assert.equal((await api("GET", "/v1/balances")).body.data.balance, 14_000_000);
 
     // A failed request frees its key: after a 402 and a top-up, the same key and body succeed.
@@ -75,12 +96,17 @@ describeEachStore("credit, deposits and idempotency", (store) => {
     assert.equal(tooBig.status, 402);
     await server.creditUser("poor@example.com", 10);
     assert.equal((await poor("POST", "/v1/deployments", body, { "idempotency-key": "k" })).status, 201);
-    // Keys are per user: the same key of another user is another request.
-    assert.equal((await poor("POST", "/v1/deployments", body, headers)).status, 402);
+    // Keys are per user: another user's "create-1" is a request of its own, not a replay.
+    const theirs = await poor("POST", "/v1/deployments", body, headers);
+    assert.equal(theirs.status, 201);
+    assert.notEqual(theirs.body.data.dseq, first.body.data.dseq);
   });
 
   test("deposits: minimum at creation, missing deposit, unknown deployment, non-positive amounts", async () => {
-    const server = await store.start({ clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }), minDepositUsd: 5 });
+    const server = await store.start({
+      clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }),
+      minDepositUsd: 5,
+    });
     const api = client(server.url, (await server.createUser("rules@example.com", 100)).apiKey);
     const low = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 4.99 } });
     assert.equal(low.status, 400);

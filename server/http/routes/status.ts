@@ -6,7 +6,11 @@ export function statusRoute(version: string): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/status", (c) => {
     const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
-    return c.json({ version, uptime: Math.round(process.uptime()), memory: { rss, heapTotal, heapUsed, external } });
+    return c.json({
+      version,
+      uptime: Math.round(process.uptime()),
+      memory: { rss, heapTotal, heapUsed, external },
+    });
   });
   return app;
 }

@@ -67,9 +67,10 @@ export function SignIn({ notice, onSignedIn }: Props) {
         </button>
       </form>
       <p class="hint">
-        No key yet? Create one in the Akash Console (profile menu → API keys). On a reference server, run{" "}
-        <code>akash-ref-api users create --email you@example.com --credit 100</code>: it prints a key.
+        No key yet? Create one in the Akash Console (profile menu → API keys). On a reference server this
+        prints a user's first key:
       </p>
+      <code class="command">akash-ref-api users create --email you@example.com --credit 100</code>
     </main>
   );
 }

@@ -1,0 +1,198 @@
+// Benchmark of the reference server (issue 4): authenticated GET /v1/deployments/{dseq}, create
+// deployment and listing, with 10,000 deployments stored, on SQLite and on PostgreSQL, next to a
+// bare Hono hello-world (the ceiling). Each server runs in its own child process
+// (bench/server-target.ts); autocannon drives the load from this process. Writes
+// bench/results/server.md and exits non-zero when a goal is missed.
+// Usage: node dist/bench/server-load.js [--deployments 10000] [--seconds 10] [--connections 32]
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { startPostgresTestCluster } from "../server/db/postgres-test-cluster";
+import { helloSdl } from "../server/test-support/http";
+
+const { values } = parseArgs({
+  options: {
+    deployments: { type: "string", default: "10000" },
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
+  },
+});
+const DEPLOYMENTS = Number(values.deployments);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const RESULTS = resolve(__dirname, "..", "..", "bench", "results", "server.md");
+
+interface Target {
+  child: ChildProcess;
+  url: string;
+  apiKey: string;
+  dseq: string;
+  seedMs: number;
+}
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function startTarget(args: string[]): Promise<Target> {
+  const child = spawn(process.execPath, [join(__dirname, "server-target.js"), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolveTarget, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolveTarget({ child, ...(JSON.parse(line) as Omit<Target, "child">) });
+    });
+    child.once("exit", (code) => reject(new Error(`target ${args.join(" ")} exited with ${code}`)));
+  });
+}
+
+async function stopTarget(target: Target): Promise<void> {
+  const exited = new Promise((r) => target.child.once("exit", r));
+  target.child.kill("SIGTERM");
+  await exited;
+}
+
+async function load(options: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<Measure> {
+  await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: 2 });
+  const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: SECONDS });
+  const failures = result.errors + result.timeouts + result.non2xx;
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: failures };
+}
+
+async function rssMb(target: Target): Promise<number> {
+  const status = (await (await fetch(`${target.url}/status`)).json()) as { memory: { rss: number } };
+  return Math.round(status.memory.rss / 1024 / 1024);
+}
+
+interface StoreResult {
+  store: string;
+  seedMs: number;
+  rssSeeded: number;
+  rssAfter: number;
+  read: Measure;
+  create: Measure;
+  listFirst: Measure;
+  listDeep: Measure;
+  listSmall: Measure;
+}
+
+async function benchStore(store: string, storeArgs: () => Promise<string[]>): Promise<StoreResult> {
+  const target = await startTarget(["ref", "--deployments", String(DEPLOYMENTS), ...(await storeArgs())]);
+  try {
+    const headers = { "x-api-key": target.apiKey };
+    const rssSeeded = await rssMb(target);
+    const read = await load({ url: `${target.url}/v1/deployments/${target.dseq}`, headers });
+    const listFirst = await load({ url: `${target.url}/v1/deployments?skip=0&limit=10`, headers });
+    const listDeep = await load({ url: `${target.url}/v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10`, headers });
+    const create = await load({
+      url: `${target.url}/v1/deployments`,
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ data: { sdl: helloSdl(), deposit: 5 } }),
+      connections: 8,
+    });
+    const rssAfter = await rssMb(target);
+    await stopTarget(target);
+    // The same listing on a store with 100 deployments: O(page) means about the same latency.
+    const small = await startTarget(["ref", "--deployments", "100", ...(await storeArgs())]);
+    const listSmall = await load({ url: `${small.url}/v1/deployments?skip=0&limit=10`, headers: { "x-api-key": small.apiKey } });
+    await stopTarget(small);
+    return { store, seedMs: target.seedMs, rssSeeded, rssAfter, read, create, listFirst, listDeep, listSmall };
+  } finally {
+    if (target.child.exitCode === null) await stopTarget(target);
+  }
+}
+
+async function main(): Promise<void> {
+  const hello = await startTarget(["hello"]);
+  const ceiling = await load({ url: `${hello.url}/` });
+  await stopTarget(hello);
+
+  const dirs: string[] = [];
+  const sqlite = await benchStore("SQLite (node:sqlite, WAL, synchronous=FULL)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "akash-ref-bench-"));
+    dirs.push(dir);
+    return ["--data-dir", dir];
+  });
+  const cluster = await startPostgresTestCluster();
+  let postgres: StoreResult;
+  try {
+    postgres = await benchStore("PostgreSQL (local cluster, pool of 10)", async () => ["--database-url", await cluster.createDatabase()]);
+  } finally {
+    await cluster.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ratio = sqlite.read.rps / ceiling.rps;
+  const goals = [
+    { goal: "authenticated read >= 40% of the bare ceiling (SQLite)", ok: ratio >= 0.4, value: `${(ratio * 100).toFixed(0)}%` },
+    { goal: `RSS < 150 MB with ${DEPLOYMENTS} deployments (SQLite, after load)`, ok: sqlite.rssAfter < 150, value: `${sqlite.rssAfter} MB` },
+    { goal: `RSS < 150 MB with ${DEPLOYMENTS} deployments (PostgreSQL, after load)`, ok: postgres.rssAfter < 150, value: `${postgres.rssAfter} MB` },
+    {
+      goal: `listing O(page): first page p99 with ${DEPLOYMENTS} deployments within 2x of 100 (SQLite)`,
+      ok: sqlite.listFirst.p99 <= Math.max(2 * sqlite.listSmall.p99, sqlite.listSmall.p99 + 5),
+      value: `${sqlite.listFirst.p99} ms vs ${sqlite.listSmall.p99} ms`,
+    },
+  ];
+  writeFileSync(RESULTS, report(ceiling, [sqlite, postgres], goals));
+  process.stdout.write(`${report(ceiling, [sqlite, postgres], goals)}\n`);
+  if (goals.some((g) => !g.ok)) process.exitCode = 1;
+}
+
+function row(name: string, m: Measure, ceiling?: Measure): string {
+  const share = ceiling ? `${((m.rps / ceiling.rps) * 100).toFixed(0)}%` : "";
+  return `| ${name} | ${m.rps} | ${m.p50} | ${m.p99} | ${share} | ${m.errors} |`;
+}
+
+function report(ceiling: Measure, stores: StoreResult[], goals: { goal: string; ok: boolean; value: string }[]): string {
+  const lines = [
+    "# Reference server benchmark",
+    "",
+    "`bench/server-load.ts` (issue 4): each server runs in its own child process (`bench/server-target.ts`);",
+    "autocannon drives the load from the parent process. The reference server is seeded in-process with",
+    `${DEPLOYMENTS} deployments of one user (plus one with an active lease: the deployment that is read), logs at`,
+    `level warn. ${SECONDS} s per measurement after a 2 s warm-up, ${CONNECTIONS} connections (create: 8).`,
+    "",
+    "Command (after `make build`):",
+    "",
+    "```",
+    `node dist/bench/server-load.js --deployments ${DEPLOYMENTS} --seconds ${SECONDS} --connections ${CONNECTIONS}`,
+    "```",
+    "",
+    `Machine: ${cpus().length} vCPU ${cpus()[0]?.model.trim() ?? ""}, ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}.`,
+    "Load generator and server share the machine's CPUs, so the numbers are a floor. Run at",
+    `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`,
+    "",
+    "| request | req/s | p50 ms | p99 ms | of ceiling | errors |",
+    "|---|---|---|---|---|---|",
+    row("bare Hono hello-world `GET /` (ceiling)", ceiling),
+  ];
+  for (const s of stores) {
+    lines.push(
+      row(`${s.store}: authenticated \`GET /v1/deployments/{dseq}\``, s.read, ceiling),
+      row(`${s.store}: \`POST /v1/deployments\` (SDL compile + deposit + bids, one transaction)`, s.create, ceiling),
+      row(`${s.store}: \`GET /v1/deployments?limit=10\` (${DEPLOYMENTS} stored)`, s.listFirst, ceiling),
+      row(`${s.store}: \`GET /v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10\``, s.listDeep, ceiling),
+      row(`${s.store}: \`GET /v1/deployments?limit=10\` (100 stored)`, s.listSmall, ceiling),
+    );
+  }
+  lines.push("", "| store | seed time | RSS after seeding | RSS after the load runs |", "|---|---|---|---|");
+  for (const s of stores) lines.push(`| ${s.store} | ${(s.seedMs / 1000).toFixed(1)} s | ${s.rssSeeded} MB | ${s.rssAfter} MB |`);
+  lines.push("", "Goals:", "");
+  for (const g of goals) lines.push(`- ${g.ok ? "met" : "MISSED"}: ${g.goal}: ${g.value}`);
+  lines.push("");
+  return lines.join("\n");
+}
+
+mkdirSync(resolve(RESULTS, ".."), { recursive: true });
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

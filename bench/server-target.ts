@@ -1,0 +1,61 @@
+// The process under load for bench/server-load.ts: either a bare Hono hello-world (the ceiling) or
+// the reference server on SQLite / PostgreSQL seeded with N deployments of one user. Prints one JSON
+// line {url, apiKey, dseq, seedMs} on stdout when ready, and serves until killed.
+// Usage: node dist/bench/server-target.js hello | ref --deployments 10000 [--data-dir D | --database-url U]
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { startServer } from "../server";
+import { helloSdl } from "../server/test-support/http";
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    deployments: { type: "string", default: "10000" },
+    "data-dir": { type: "string" },
+    "database-url": { type: "string" },
+  },
+});
+
+async function main(): Promise<void> {
+  if (positionals[0] === "hello") {
+    const app = new Hono();
+    app.get("/", (c) => c.json({ hello: "world" }));
+    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => {
+      const { port } = server.address() as AddressInfo;
+      process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
+    });
+    return;
+  }
+
+  const count = Number(values.deployments);
+  const server = await startServer({
+    logLevel: "warn",
+    bidDelayMs: 0,
+    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+    ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
+  });
+  // Enough credit for the seed and for every create the load run can make.
+  const { userId, apiKey } = await server.createUser("bench@example.com", 100_000_000);
+  const sdl = helloSdl();
+  const started = performance.now();
+  let dseq = "";
+  for (let i = 0; i < count; i += 1) dseq = (await server.services.deployments.create(userId, sdl, 5)).dseq;
+  // One deployment with a lease, so the measured read renders a lease with its provider status.
+  const leased = await server.services.deployments.create(userId, sdl, 5);
+  const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
+  if (bid) {
+    await server.services.leases.create(userId, leased.manifest, [
+      { dseq: leased.dseq, gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
+    ]);
+    dseq = leased.dseq;
+  }
+  const seedMs = Math.round(performance.now() - started);
+  process.stdout.write(`${JSON.stringify({ url: server.url, apiKey, dseq, seedMs })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { routeList } from "../../sdk";
+import { startServer, type RunningServer } from "../index";
+import { ManualClock } from "../market";
+import { client, helloSdl } from "../test-support/http";
+
+describe("server surface: /status, /v1/doc, /v1/swagger, admin clock, faults, console", () => {
+  const servers: RunningServer[] = [];
+  const start = async (options: Parameters<typeof startServer>[0] = {}) => {
+    const server = await startServer({ logLevel: "silent", ...options });
+    servers.push(server);
+    return server;
+  };
+  after(() => Promise.all(servers.map((s) => s.close())));
+
+  test("/status answers version, uptime and memory without credentials", async () => {
+    const server = await start();
+    const status = await client(server.url)("GET", "/status");
+    assert.equal(status.status, 200);
+    assert.match(status.body.version, /^\d+\.\d+\.\d+/);
+    assert.ok(status.body.memory.rss > 0);
+    assert.equal(typeof status.body.uptime, "number");
+  });
+
+  test("/v1/doc is OpenAPI 3.1 with every operation of the contract and both security schemes", async () => {
+    const server = await start();
+    const doc = (await client(server.url)("GET", "/v1/doc")).body;
+    assert.equal(doc.openapi, "3.1.0");
+    const served = new Set(
+      Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((methods) =>
+        Object.values(methods).map((op) => op.operationId),
+      ),
+    );
+    for (const route of routeList) assert.ok(served.has(route.operationId), route.operationId);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ["ApiKeyAuth", "BearerAuth"]);
+    assert.equal(
+      doc.paths["/v1/deployments/{dseq}"].get.responses["404"].content["application/json"].schema.$ref,
+      "#/components/schemas/ErrorBody",
+    );
+    const swagger = await client(server.url)("GET", "/v1/swagger");
+    assert.equal(swagger.status, 200);
+    assert.match(swagger.text, /swagger-ui/i);
+  });
+
+  test("unknown routes answer a JSON 404", async () => {
+    const server = await start();
+    const answer = await client(server.url)("GET", "/v1/nothing-here");
+    assert.equal(answer.status, 404);
+    assert.equal(answer.body.error, "NotFoundError");
+  });
+
+  test("admin clock routes: absent by default; when enabled they move time (bids appear, escrow is paid)", async () => {
+    const closed = await start();
+    assert.equal((await client(closed.url)("POST", "/admin/clock/advance", { blocks: 1 })).status, 404);
+    const server = await start({
+      adminRoutes: true,
+      clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }),
+    });
+    const admin = client(server.url);
+    const before = (await admin("GET", "/admin/clock")).body;
+    const moved = (await admin("POST", "/admin/clock/advance", { blocks: 10 })).body;
+    assert.equal(moved.height, before.height + 10);
+    assert.equal((await admin("POST", "/admin/clock/advance", { blocks: -1 })).status, 400);
+    assert.equal((await admin("POST", "/admin/clock/advance", "nope")).status, 400);
+  });
+
+  test("faults: errorRate 1 answers 503 before anything runs; latency is added", async () => {
+    const failing = await start({ faults: { errorRate: 1 } });
+    const { apiKey } = await failing.createUser("fault@example.com", 10);
+    const answer = await client(failing.url, apiKey)("POST", "/v1/deployments", {
+      data: { sdl: helloSdl(), deposit: 5 },
+    });
+    assert.equal(answer.status, 503);
+    assert.equal(answer.body.code, "injected_fault");
+    assert.equal((await client(failing.url)("GET", "/status")).status, 200);
+    const slow = await start({ faults: { latencyMs: 150 } });
+    const started = performance.now();
+    await client(slow.url)("GET", "/v1/deployments");
+    assert.ok(performance.now() - started >= 140);
+  });
+
+  test("faults: bid drought -> no bids; providers offline -> no bids and no lease status", async () => {
+    for (const faults of [{ bidDrought: true }, { providersOffline: true }]) {
+      const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1) });
+      const server = await start({ clock, faults });
+      const api = client(server.url, (await server.createUser("drought@example.com", 10)).apiKey);
+      const { dseq } = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+        .data;
+      clock.advanceMs(60_000);
+      assert.deepEqual(
+        (await api("GET", `/v1/bids?dseq=${dseq}`)).body,
+        { data: [] },
+        JSON.stringify(faults),
+      );
+    }
+  });
+
+  test("the web console is served under /console", async () => {
+    const server = await start();
+    const answer = await fetch(`${server.url}/console/`);
+    // 200 with the page once built, 503 saying how to build it before: either way the console's own answer.
+    assert.ok([200, 503].includes(answer.status), String(answer.status));
+    assert.match(answer.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+    assert.equal((await fetch(`${server.url}/console`, { redirect: "manual" })).status, 308);
+  });
+});

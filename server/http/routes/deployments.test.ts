@@ -1,0 +1,290 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startServer, type RunningServer } from "../../index";
+import { ManualClock } from "../../market";
+import { client, helloSdl, type Caller } from "../../test-support/http";
+
+const START = Date.UTC(2026, 0, 1);
+
+const TWO_GROUP_SDL = `version: "2.0"
+services:
+  web:
+    image: nginx:1.25.3
+    expose:
+      - port: 80
+        to:
+          - global: true
+  db:
+    image: postgres:16
+    expose:
+      - port: 5432
+        to:
+          - global: true
+profiles:
+  compute:
+    small:
+      resources:
+        cpu: { units: 0.5 }
+        memory: { size: 512Mi }
+        storage: { size: 1Gi }
+  placement:
+    eu:
+      pricing:
+        small: { denom: uakt, amount: 1000 }
+    us:
+      pricing:
+        small: { denom: uakt, amount: 1000 }
+deployment:
+  web:
+    eu: { profile: small, count: 1 }
+  db:
+    us: { profile: small, count: 1 }
+`;
+
+describe("deployments, bids, leases, logs and events", () => {
+  const clock = new ManualClock({ startMs: START });
+  let server: RunningServer;
+  let api: Caller;
+  before(async () => {
+    server = await startServer({ logLevel: "silent", clock, bidDelayMs: 1000, startDelayMs: 2000 });
+    api = client(server.url, (await server.createUser("deployer@example.com", 1000)).apiKey);
+  });
+  after(() => server.close());
+
+  async function create(sdl = helloSdl(), deposit = 5): Promise<{ dseq: string; manifest: string }> {
+    const answer = await api("POST", "/v1/deployments", { data: { sdl, deposit } });
+    assert.equal(answer.status, 201, answer.text);
+    return answer.body.data;
+  }
+
+  async function lease(dseq: string, manifest: string, gseqs = [1]): Promise<void> {
+    clock.advanceMs(1000);
+    const bids = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data as {
+      bid: { id: { gseq: number; provider: string } };
+    }[];
+    const leases = gseqs.map((gseq) => {
+      const bid = bids.find((b) => b.bid.id.gseq === gseq);
+      assert.ok(bid, `a bid on group ${gseq}`);
+      return { dseq, gseq, oseq: 1, provider: bid.bid.id.provider };
+    });
+    const answer = await api("POST", "/v1/leases", { manifest, leases });
+    assert.equal(answer.status, 200, answer.text);
+  }
+
+  test("create answers dseq, the manifest string and signTx; the SDL's pricing denom becomes the server's", async () => {
+    const answer = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5.5 } });
+    assert.equal(answer.status, 201);
+    const { dseq, manifest, signTx } = answer.body.data;
+    assert.match(dseq, /^\d+$/);
+    assert.equal(JSON.parse(manifest)[0].services[0].image, "nginx:1.25.3");
+    assert.equal(signTx.code, 0);
+    assert.match(signTx.transactionHash, /^[0-9A-F]{64}$/);
+    const deployment = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    assert.equal(deployment.deployment.state, "active");
+    assert.match(deployment.deployment.hash, /^[A-Za-z0-9+/]+=*$/);
+    assert.equal(deployment.escrow_account.state.funds[0].denom, "uact");
+    clock.advanceMs(1000);
+    const bids = (await api("GET", `/v1/bids/${dseq}`)).body.data;
+    assert.ok(bids.length > 0);
+    for (const { bid } of bids) {
+      assert.equal(bid.price.denom, "uact");
+      assert.ok(Number(bid.price.amount) <= 1000, "no bid above the SDL's maximum price");
+      assert.equal(bid.resources_offer[0].resources.cpu.units.val, "500");
+    }
+  });
+
+  test("invalid SDL -> 400 'Invalid SDL: ...' with the validator's message", async () => {
+    for (const sdl of ["invalid-sdl", "version: '2.0'\nservices: {}\n", "{{{"]) {
+      const answer = await api("POST", "/v1/deployments", { data: { sdl, deposit: 5 } });
+      assert.equal(answer.status, 400, sdl);
+      assert.match(answer.body.message, /^Invalid SDL: .+/);
+    }
+  });
+
+  test("dseq validation as live: non-numeric -> 'expected bigint', <= 0 -> too_small; unknown -> 404", async () => {
+    for (const dseq of ["undefined", "abc123"]) {
+      const answer = await api("GET", `/v1/deployments/${dseq}`);
+      assert.equal(answer.status, 400);
+      assert.deepEqual(answer.body.data[0].path, ["dseq"]);
+      assert.match(answer.body.data[0].message, /expected bigint/);
+    }
+    const negative = await api("DELETE", "/v1/deployments/-123");
+    assert.equal(negative.status, 400);
+    assert.equal(negative.body.data[0].code, "too_small");
+    const unknown = await api("GET", "/v1/deployments/999");
+    assert.deepEqual(unknown.body, {
+      error: "NotFoundError",
+      message: "Deployment not found",
+      code: "not_found",
+      type: "client_error",
+    });
+    assert.equal((await api("DELETE", "/v1/deployments/999")).status, 404);
+    assert.equal((await api("GET", "/v1/bids?dseq=999")).status, 404);
+    assert.equal((await api("GET", "/v1/bids")).status, 400);
+  });
+
+  test("list: only active deployments, newest first, skip/limit/hasMore, leases without status", async () => {
+    const lister = client(server.url, (await server.createUser("lister@example.com", 100)).apiKey);
+    const dseqs: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      dseqs.push(
+        (await lister("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body.data.dseq,
+      );
+    }
+    await lister("DELETE", `/v1/deployments/${dseqs[0]}`);
+    const all = (await lister("GET", "/v1/deployments")).body.data;
+    assert.deepEqual(
+      all.deployments.map((d: { deployment: { id: { dseq: string } } }) => d.deployment.id.dseq),
+      [dseqs[2], dseqs[1]],
+    );
+    assert.deepEqual(all.pagination, { total: 2, skip: 0, limit: 2, hasMore: false });
+    const page = (await lister("GET", "/v1/deployments?skip=0&limit=1")).body.data;
+    assert.equal(page.deployments.length, 1);
+    assert.deepEqual(page.pagination, { total: 2, skip: 0, limit: 1, hasMore: true });
+    const last = (await lister("GET", "/v1/deployments?skip=1&limit=1")).body.data;
+    assert.deepEqual(last.pagination, { total: 2, skip: 1, limit: 1, hasMore: false });
+    assert.equal((await lister("GET", "/v1/deployments?skip=-1")).status, 400);
+    assert.equal((await lister("GET", "/v1/deployments?limit=0")).status, 400);
+    assert.equal((await lister("GET", "/v1/deployments?status=active")).status, 200);
+  });
+
+  test("leases: one per group on different providers; status after the start delay with URIs and forwarded ports", async () => {
+    const { dseq, manifest } = await create(TWO_GROUP_SDL);
+    await lease(dseq, manifest, [1, 2]);
+    const before = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    assert.equal(before.leases.length, 2);
+    assert.deepEqual(
+      before.leases.map((l: { id: { gseq: number } }) => l.id.gseq),
+      [1, 2],
+    );
+    assert.equal(before.leases[0].status.services.web.ready_replicas, 0);
+    clock.advanceMs(2000);
+    const ready = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    const web = ready.leases[0].status;
+    const db = ready.leases[1].status;
+    assert.equal(web.services.web.available_replicas, 1);
+    assert.match(web.services.web.uris[0], /^[a-z0-9]+\./);
+    assert.deepEqual(web.forwarded_ports, {});
+    assert.equal(db.forwarded_ports.db[0].port, 5432);
+    assert.ok(db.forwarded_ports.db[0].externalPort >= 30000);
+  });
+
+  test("leases: bid not visible or unknown -> 400, manifest mismatch -> 400, repeat is idempotent", async () => {
+    const { dseq, manifest } = await create();
+    const early = await api("POST", "/v1/leases", {
+      manifest,
+      leases: [{ dseq, gseq: 1, oseq: 1, provider: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e" }],
+    });
+    assert.equal(early.status, 400);
+    assert.match(early.body.message, /^Failed to create lease: bid not open/);
+    clock.advanceMs(1000);
+    const bid = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data[0].bid;
+    const entry = { dseq, gseq: 1, oseq: 1, provider: bid.id.provider };
+    const wrongManifest = await api("POST", "/v1/leases", { manifest: "[]", leases: [entry] });
+    assert.equal(wrongManifest.status, 400);
+    assert.match(wrongManifest.body.message, /manifest does not match/);
+    const notJson = await api("POST", "/v1/leases", { manifest: "{", leases: [entry] });
+    assert.equal(notJson.status, 400);
+    const first = await api("POST", "/v1/leases", {
+      manifest,
+      leases: [entry],
+      certificate: { certPem: "x", keyPem: "y" },
+    });
+    assert.equal(first.status, 200);
+    const repeat = await api("POST", "/v1/leases", { manifest, leases: [entry] });
+    assert.equal(repeat.status, 200);
+    assert.equal(repeat.body.data.leases.length, 1);
+    const badProvider = await api("POST", "/v1/leases", {
+      manifest,
+      leases: [{ ...entry, provider: "not-an-address" }],
+    });
+    assert.equal(badProvider.status, 400);
+    assert.deepEqual(badProvider.body.data[0].path, ["leases", 0, "provider"]);
+  });
+
+  test("PUT: same resources update in place (new hash, new image in events); changed resources -> clear 400", async () => {
+    const { dseq, manifest } = await create();
+    await lease(dseq, manifest);
+    const before = (await api("GET", `/v1/deployments/${dseq}`)).body.data.deployment.hash;
+    const updated = await api("PUT", `/v1/deployments/${dseq}`, {
+      data: { sdl: helloSdl({ image: "nginx:1.27.0" }) },
+    });
+    assert.equal(updated.status, 200);
+    assert.notEqual(updated.body.data.deployment.hash, before);
+    assert.equal(updated.body.data.leases[0].state, "active");
+    clock.advanceMs(2000);
+    const events = (await api("GET", `/v1/events/${dseq}`)).body.data as {
+      reason: string;
+      message: string;
+    }[];
+    assert.ok(events.some((e) => e.reason === "Pulling" && e.message.includes("nginx:1.27.0")));
+    const status = (await api("GET", `/v1/deployments/${dseq}`)).body.data.leases[0].status.services.web;
+    assert.equal(status.observed_generation, 2);
+
+    const bigger = await api("PUT", `/v1/deployments/${dseq}`, { data: { sdl: helloSdl({ cpu: 2 }) } });
+    assert.equal(bigger.status, 400);
+    assert.match(
+      bigger.body.message,
+      /resources of a deployment cannot change in place.*cpu changed from 500m to 2000m/,
+    );
+    assert.equal(
+      (await api("PUT", `/v1/deployments/${dseq}`, { data: { sdl: "nope" } })).body.message.startsWith(
+        "Invalid SDL",
+      ),
+      true,
+    );
+    await api("DELETE", `/v1/deployments/${dseq}`);
+    const closed = await api("PUT", `/v1/deployments/${dseq}`, {
+      data: { sdl: helloSdl({ image: "nginx:1.28" }) },
+    });
+    assert.equal(closed.status, 400);
+    assert.equal(closed.body.message, "Deployment closed");
+  });
+
+  test("close is idempotent; the manifest-based new lease after close is refused", async () => {
+    const { dseq, manifest } = await create();
+    assert.deepEqual((await api("DELETE", `/v1/deployments/${dseq}`)).body, { data: { success: true } });
+    assert.deepEqual((await api("DELETE", `/v1/deployments/${dseq}`)).body, { data: { success: true } });
+    const bids = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data as { bid: { state: string } }[];
+    assert.ok(bids.every((b) => b.bid.state === "closed"));
+    const refused = await api("POST", "/v1/leases", {
+      manifest,
+      leases: [{ dseq, gseq: 1, oseq: 1, provider: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e" }],
+    });
+    assert.equal(refused.status, 400);
+  });
+
+  test("logs and events: what the provider reports, oldest first, with filters", async () => {
+    const { dseq, manifest } = await create();
+    assert.deepEqual((await api("GET", `/v1/logs/${dseq}`)).body, { data: [] });
+    await lease(dseq, manifest);
+    clock.advanceMs(2100);
+    const events = (await api("GET", `/v1/events/${dseq}`)).body.data as {
+      reason: string;
+      timestamp: string;
+    }[];
+    const reasons = events.map((e) => e.reason);
+    for (const reason of ["Scheduled", "Pulling", "Pulled", "Started"])
+      assert.ok(reasons.includes(reason), reason);
+    assert.deepEqual(
+      events.map((e) => e.timestamp),
+      [...events.map((e) => e.timestamp)].sort(),
+    );
+    const logs = (await api("GET", `/v1/logs/${dseq}?service=web&tail=2`)).body.data as {
+      service: string;
+      message: string;
+    }[];
+    assert.equal(logs.length, 2);
+    assert.ok(logs.every((l) => l.service === "web"));
+    assert.deepEqual((await api("GET", `/v1/logs/${dseq}?service=nothing`)).body, { data: [] });
+    const limited = (await api("GET", `/v1/events/${dseq}?limit=1`)).body.data;
+    assert.equal(limited.length, 1);
+    assert.equal((await api("GET", `/v1/events/${dseq}?since=not-a-date`)).status, 400);
+    await api("DELETE", `/v1/deployments/${dseq}`);
+    const closing = (await api("GET", `/v1/events/${dseq}`)).body.data as {
+      reason: string;
+      message: string;
+    }[];
+    assert.equal(closing.at(-1)?.reason, "LeaseClosed");
+  });
+});
