@@ -28,6 +28,9 @@ const RESULTS = resolve(__dirname, "..", "..", "bench", "results", "server.md");
 interface Target {
   child: ChildProcess;
   url: string;
+}
+
+interface Seeded {
   apiKey: string;
   dseq: string;
   seedMs: number;
@@ -38,6 +41,22 @@ interface Measure {
   p50: number;
   p99: number;
   errors: number;
+}
+
+/** Seeds a store in a process of its own, so the server measured afterwards starts fresh. */
+function seed(count: number, storeArgs: string[]): Promise<Seeded> {
+  const child = spawn(process.execPath, [join(__dirname, "server-target.js"), "seed", "--deployments", String(count), ...storeArgs], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolveSeed, reject) => {
+    child.once("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (code === 0 && line) resolveSeed(JSON.parse(line) as Seeded);
+      else reject(new Error(`seeding ${storeArgs.join(" ")} failed (${code})`));
+    });
+  });
 }
 
 function startTarget(args: string[]): Promise<Target> {
@@ -54,6 +73,7 @@ function startTarget(args: string[]): Promise<Target> {
 }
 
 async function stopTarget(target: Target): Promise<void> {
+  if (target.child.exitCode !== null || target.child.signalCode !== null) return;
   const exited = new Promise((r) => target.child.once("exit", r));
   target.child.kill("SIGTERM");
   await exited;
@@ -84,11 +104,13 @@ interface StoreResult {
 }
 
 async function benchStore(store: string, storeArgs: () => Promise<string[]>): Promise<StoreResult> {
-  const target = await startTarget(["ref", "--deployments", String(DEPLOYMENTS), ...(await storeArgs())]);
+  const bigStore = await storeArgs();
+  const seeded = await seed(DEPLOYMENTS, bigStore);
+  const target = await startTarget(["ref", ...bigStore]);
   try {
-    const headers = { "x-api-key": target.apiKey };
+    const headers = { "x-api-key": seeded.apiKey };
     const rssSeeded = await rssMb(target);
-    const read = await load({ url: `${target.url}/v1/deployments/${target.dseq}`, headers });
+    const read = await load({ url: `${target.url}/v1/deployments/${seeded.dseq}`, headers });
     const listFirst = await load({ url: `${target.url}/v1/deployments?skip=0&limit=10`, headers });
     const listDeep = await load({ url: `${target.url}/v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10`, headers });
     const create = await load({
@@ -101,12 +123,14 @@ async function benchStore(store: string, storeArgs: () => Promise<string[]>): Pr
     const rssAfter = await rssMb(target);
     await stopTarget(target);
     // The same listing on a store with 100 deployments: O(page) means about the same latency.
-    const small = await startTarget(["ref", "--deployments", "100", ...(await storeArgs())]);
-    const listSmall = await load({ url: `${small.url}/v1/deployments?skip=0&limit=10`, headers: { "x-api-key": small.apiKey } });
+    const smallStore = await storeArgs();
+    const smallSeed = await seed(100, smallStore);
+    const small = await startTarget(["ref", ...smallStore]);
+    const listSmall = await load({ url: `${small.url}/v1/deployments?skip=0&limit=10`, headers: { "x-api-key": smallSeed.apiKey } });
     await stopTarget(small);
-    return { store, seedMs: target.seedMs, rssSeeded, rssAfter, read, create, listFirst, listDeep, listSmall };
+    return { store, seedMs: seeded.seedMs, rssSeeded, rssAfter, read, create, listFirst, listDeep, listSmall };
   } finally {
-    if (target.child.exitCode === null) await stopTarget(target);
+    await stopTarget(target);
   }
 }
 
@@ -156,9 +180,10 @@ function report(ceiling: Measure, stores: StoreResult[], goals: { goal: string; 
     "# Reference server benchmark",
     "",
     "`bench/server-load.ts` (issue 4): each server runs in its own child process (`bench/server-target.ts`);",
-    "autocannon drives the load from the parent process. The reference server is seeded in-process with",
-    `${DEPLOYMENTS} deployments of one user (plus one with an active lease: the deployment that is read), logs at`,
-    `level warn. ${SECONDS} s per measurement after a 2 s warm-up, ${CONNECTIONS} connections (create: 8).`,
+    "autocannon drives the load from the parent process. A separate process first seeds the store with",
+    `${DEPLOYMENTS} deployments of one user (plus one with an active lease: the deployment that is read), then a`,
+    `fresh server is started on it (logs at level warn). ${SECONDS} s per measurement after a 2 s warm-up,`,
+    `${CONNECTIONS} connections (create: 8).`,
     "",
     "Command (after `make build`):",
     "",
@@ -183,7 +208,7 @@ function report(ceiling: Measure, stores: StoreResult[], goals: { goal: string; 
       row(`${s.store}: \`GET /v1/deployments?limit=10\` (100 stored)`, s.listSmall, ceiling),
     );
   }
-  lines.push("", "| store | seed time | RSS after seeding | RSS after the load runs |", "|---|---|---|---|");
+  lines.push("", "| store | seed time (separate process) | server RSS at start | server RSS after the load runs |", "|---|---|---|---|");
   for (const s of stores) lines.push(`| ${s.store} | ${(s.seedMs / 1000).toFixed(1)} s | ${s.rssSeeded} MB | ${s.rssAfter} MB |`);
   lines.push("", "Goals:", "");
   for (const g of goals) lines.push(`- ${g.ok ? "met" : "MISSED"}: ${g.goal}: ${g.value}`);

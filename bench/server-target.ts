@@ -1,7 +1,9 @@
-// The process under load for bench/server-load.ts: either a bare Hono hello-world (the ceiling) or
-// the reference server on SQLite / PostgreSQL seeded with N deployments of one user. Prints one JSON
-// line {url, apiKey, dseq, seedMs} on stdout when ready, and serves until killed.
-// Usage: node dist/bench/server-target.js hello | ref --deployments 10000 [--data-dir D | --database-url U]
+// The processes of bench/server-load.ts. `hello`: a bare Hono hello-world (the ceiling). `seed`:
+// creates a user with N deployments (plus one with an active lease) in a store, prints
+// {apiKey, dseq, seedMs} and exits. `ref`: the reference server on that store. `hello` and `ref`
+// print {url} when listening and serve until killed.
+// Usage: node dist/bench/server-target.js hello | seed --deployments N STORE | ref STORE
+//        (STORE = --data-dir D | --database-url U)
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
@@ -29,13 +31,17 @@ async function main(): Promise<void> {
     return;
   }
 
-  const count = Number(values.deployments);
   const server = await startServer({
     logLevel: "warn",
     bidDelayMs: 0,
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
     ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
   });
+  if (positionals[0] === "ref") {
+    process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+    return;
+  }
+  const count = Number(values.deployments);
   // Enough credit for the seed and for every create the load run can make.
   const { userId, apiKey } = await server.createUser("bench@example.com", 100_000_000);
   const sdl = helloSdl();
@@ -52,7 +58,8 @@ async function main(): Promise<void> {
     dseq = leased.dseq;
   }
   const seedMs = Math.round(performance.now() - started);
-  process.stdout.write(`${JSON.stringify({ url: server.url, apiKey, dseq, seedMs })}\n`);
+  await server.close();
+  process.stdout.write(`${JSON.stringify({ apiKey, dseq, seedMs })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -50,15 +50,23 @@ describe("schema.json agrees with the resources", () => {
     test(`${fields.token}: inputs, outputs and secrets`, () => {
       const resource = schema.resources[fields.token];
       assert.ok(resource, `${fields.token} missing from schema.json`);
-      assert.deepEqual(sorted(Object.keys(resource.inputProperties ?? {})), sorted(fields.inputs), "input names");
+      assert.deepEqual(
+        sorted(Object.keys(resource.inputProperties ?? {})),
+        sorted(fields.inputs),
+        "input names",
+      );
       const inputs: readonly string[] = fields.inputs;
       const outputs: readonly string[] =
         fields.token === workloadFields.token ? fields.outputs : [...fields.inputs, ...fields.outputs];
       assert.deepEqual(sorted(Object.keys(resource.properties ?? {})), sorted(outputs), "output names");
-      const secrets = Object.entries(resource.properties ?? {}).filter(([, p]) => p.secret).map(([k]) => k);
+      const secrets = Object.entries(resource.properties ?? {})
+        .filter(([, p]) => p.secret)
+        .map(([k]) => k);
       assert.deepEqual(sorted(secrets), sorted(fields.secretOutputs), "secret outputs");
-      for (const name of resource.requiredInputs ?? []) assert.ok(inputs.includes(name), `required input ${name}`);
-      for (const name of resource.required ?? []) assert.ok(outputs.includes(name), `required output ${name}`);
+      for (const name of resource.requiredInputs ?? [])
+        assert.ok(inputs.includes(name), `required input ${name}`);
+      for (const name of resource.required ?? [])
+        assert.ok(outputs.includes(name), `required output ${name}`);
     });
   }
 

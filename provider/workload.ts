@@ -27,7 +27,14 @@ export interface WorkloadService {
 
 export const workloadFields = {
   token: "akash:index:Workload",
-  inputs: exactKeys<WorkloadArgs>()(["sdl", "deposit", "minEscrowUsd", "selection", "waitForServices", "serviceTimeoutSeconds"]),
+  inputs: exactKeys<WorkloadArgs>()([
+    "sdl",
+    "deposit",
+    "minEscrowUsd",
+    "selection",
+    "waitForServices",
+    "serviceTimeoutSeconds",
+  ]),
   outputs: ["dseq", "services", "uris"],
   secretOutputs: [],
 } as const;
@@ -46,6 +53,12 @@ export class Workload extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("akash:index:Workload", name, {}, opts);
+    if (typeof args.sdl !== "string") {
+      throw new Error(
+        `Workload ${name}: sdl must be a plain string (its placement groups decide how many leases to make); ` +
+          "for an SDL computed from other resources, use Deployment and Lease directly",
+      );
+    }
     const groups = requireSdl(args.sdl).groups;
     this.deployment = new Deployment(
       name,
@@ -53,6 +66,7 @@ export class Workload extends pulumi.ComponentResource {
         sdl: args.sdl,
         ...(args.deposit === undefined ? {} : { deposit: args.deposit }),
         ...(args.minEscrowUsd === undefined ? {} : { minEscrowUsd: args.minEscrowUsd }),
+        ...(args.selection === undefined ? {} : { selection: args.selection }),
       },
       { parent: this },
     );

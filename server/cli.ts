@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolveConfig, type ServerOptions } from "./config";
 import { openServices, startServer } from "./index";
-import { microToUsd } from "../sdk";
+import { microToUsd } from "../sdk/money";
 import { apiKeyEnvironment } from "./services/api-key-format";
 import { UserInputError } from "./services/users";
 import { FleetConfigError } from "./market";

@@ -33,7 +33,17 @@ deployment:
     akash: { profile: web, count: 1 }
 `;
 
-const workloads = Array.from({ length: count }, (_, i) => new akash.Workload(`web-${i}`, { sdl: sdl(i), deposit: 5 }));
+// Optional: providers to avoid (`pulumi config set --path 'deniedProviders[0]' akash1...`). Denying
+// a provider that runs a workload replaces that workload's deployment, which then bids again.
+const deniedProviders = config.getObject("deniedProviders") ?? [];
+
+const workloads = Array.from(
+  { length: count },
+  (_, i) => new akash.Workload(`web-${i}`, { sdl: sdl(i), deposit: 5, selection: { deniedProviders } }),
+);
 
 exports.dseqs = pulumi.all(workloads.map((w) => w.dseq));
+exports.providers = pulumi
+  .all(workloads.map((w) => w.services))
+  .apply((all) => all.map((s) => s[0]?.provider));
 exports.uris = pulumi.all(workloads.map((w) => w.uris)).apply((lists) => lists.flat());

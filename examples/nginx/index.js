@@ -1,5 +1,6 @@
 // The seed guide's flow as infrastructure as code: deploy.yaml -> Deployment ($5 deposit) -> Lease
-// with the cheapest bid -> the service URL. Config: akash:apiKey (secret), akash:baseUrl, deposit, image.
+// with the cheapest bid -> the service URL. Config: akash:apiKey (secret), akash:baseUrl, deposit, image,
+// minEscrowUsd.
 const fs = require("node:fs");
 const path = require("node:path");
 const pulumi = require("@pulumi/pulumi");
@@ -11,7 +12,12 @@ const sdl = fs
   .readFileSync(path.join(__dirname, "deploy.yaml"), "utf8")
   .replace("image: nginx:1.25.3", `image: ${config.get("image") ?? "nginx:1.25.3"}`);
 
-const deployment = new akash.Deployment("nginx", { sdl, deposit: config.getNumber("deposit") ?? 5 });
+const deployment = new akash.Deployment("nginx", {
+  sdl,
+  deposit: config.getNumber("deposit") ?? 5,
+  // Optional funding policy: below this escrow balance, refresh and preview report drift.
+  minEscrowUsd: config.getNumber("minEscrowUsd"),
+});
 const lease = new akash.Lease("nginx", { dseq: deployment.dseq, manifest: deployment.manifest });
 
 exports.dseq = deployment.dseq;

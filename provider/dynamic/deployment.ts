@@ -1,6 +1,7 @@
 // akash:index:Deployment as a Node dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
 import type { EscrowOutputs } from "../resources/escrow";
+import type { BidSelection } from "../resources/lease";
 import { deploymentFields, type DeploymentOutputs, type LeaseSummary } from "../resources/deployment";
 import { exactKeys } from "../resources/keys";
 import { outputPlaceholders, withSecrets } from "./placeholders";
@@ -16,6 +17,11 @@ export interface DeploymentArgs {
   deposit?: pulumi.Input<number>;
   /** Funding policy: with less escrow than this (USD), refresh and preview report drift. */
   minEscrowUsd?: pulumi.Input<number>;
+  /**
+   * The bid policy of its leases (give the Leases the same). A change that rules out a current
+   * lease replaces the deployment, since the API cannot move a lease; its Leases then bid again.
+   */
+  selection?: pulumi.Input<BidSelection>;
 }
 
 /** An Akash deployment created from an SDL through the managed-wallet API. Id = dseq. */
@@ -23,6 +29,7 @@ export class Deployment extends pulumi.dynamic.Resource {
   declare readonly sdl: pulumi.Output<string>;
   declare readonly deposit: pulumi.Output<number | undefined>;
   declare readonly minEscrowUsd: pulumi.Output<number | undefined>;
+  declare readonly selection: pulumi.Output<BidSelection | undefined>;
   declare readonly dseq: pulumi.Output<string>;
   declare readonly owner: pulumi.Output<string>;
   declare readonly state: pulumi.Output<string>;

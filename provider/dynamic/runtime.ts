@@ -89,7 +89,10 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
     configure: async (req) => configure(req.config),
     check: (olds, news) =>
       guarded(`${label} check`, () => h.check(olds ? clean(olds) : undefined, clean(news))),
-    diff: (id, olds, news) => guarded(`${label} ${id} diff`, () => h.diff(id, clean(olds), clean(news))),
+    diff: (id, olds, news) =>
+      guarded(`${label} ${id} diff`, () =>
+        h.diff(id, clean(olds), clean(news), settings.apiKey ? context() : undefined),
+      ),
     create: (inputs) => guarded(`${label} create`, () => h.create(context(), clean(inputs))),
     read: (id, props) =>
       guarded(`${label} ${id} read`, async () => {

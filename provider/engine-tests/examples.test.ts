@@ -13,7 +13,8 @@ describe("examples", () => {
   after(() => ref.close());
 
   const api = () => ({ url: ref.server.url, apiKey: ref.apiKey });
-  const active = async () => (await ref.client.listDeployments()).deployments.map((d) => d.deployment.id.dseq);
+  const active = async () =>
+    (await ref.client.listDeployments()).deployments.map((d) => d.deployment.id.dseq);
 
   test("multi-service: two groups, two leases on one deployment", async () => {
     const project = await openProject("examples/multi-service", api());
@@ -26,11 +27,17 @@ describe("examples", () => {
       );
       const deployment = await ref.client.getDeployment(String(out.dseq));
       assert.deepEqual(
-        deployment.leases.filter((l) => l.state === "active").map((l) => l.id.gseq).sort(),
+        deployment.leases
+          .filter((l) => l.state === "active")
+          .map((l) => l.id.gseq)
+          .sort(),
         [1, 2],
       );
       assert.ok((out.apiUris as string[]).length > 0);
-      assert.ok((out.cachePorts as { port: number }[]).some((p) => p.port === 6379), "redis port forwarded");
+      assert.ok(
+        (out.cachePorts as { port: number }[]).some((p) => p.port === 6379),
+        "redis port forwarded",
+      );
       await project.must(["preview", "--expect-no-changes"]);
       await project.must(["destroy", "--yes", "--skip-preview"]);
       assert.ok(!(await active()).includes(String(out.dseq)));
@@ -47,6 +54,23 @@ describe("examples", () => {
       const dseqs = out.dseqs as string[];
       assert.equal(new Set(dseqs).size, 3);
       assert.equal((out.uris as string[]).length, 3);
+      // denying the provider of workload 0 replaces its deployment; the others stay
+      const providers = out.providers as string[];
+      await project.must(["config", "set", "--path", "deniedProviders[0]", providers[0]!]);
+      const deny = await project.must(["up", "--yes", "--skip-preview"]);
+      const after = await project.outputs();
+      const moved = (after.dseqs as string[]).map((d, i) => d !== dseqs[i]);
+      for (const [i, p] of (after.providers as string[]).entries())
+        assert.notEqual(p, providers[0], `workload ${i}`);
+      for (const [i, was] of providers.entries()) {
+        assert.equal(
+          moved[i],
+          was === providers[0],
+          `workload ${i} replaced only if it ran on the denied provider`,
+        );
+      }
+      assert.match(deny.stdout, /replaced/);
+      dseqs.push(...(after.dseqs as string[]));
       await project.must(["config", "set", "count", "2"]);
       const shrink = await project.must(["up", "--yes", "--skip-preview"]);
       assert.match(shrink.stdout, /- 3 deleted/, "one workload: the component, its deployment and its lease");
@@ -64,7 +88,9 @@ describe("examples", () => {
       await project.must(["up", "--yes", "--skip-preview"]);
       const plain = await project.outputs();
       assert.equal(plain.ciKey, "[secret]", "the key is a secret output");
-      const shown = JSON.parse((await project.must(["stack", "output", "--json", "--show-secrets"])).stdout) as {
+      const shown = JSON.parse(
+        (await project.must(["stack", "output", "--json", "--show-secrets"])).stdout,
+      ) as {
         ciKey: string;
       };
       assert.ok(!project.stateText().includes(shown.ciKey), "the created key is encrypted in state");
@@ -74,7 +100,10 @@ describe("examples", () => {
       await project.must(["config", "set", "ciName", "ci-renamed"]);
       const rename = await project.must(["up", "--yes", "--skip-preview"]);
       assert.match(rename.stdout, /~ 1 updated/);
-      assert.ok((await asCi.listApiKeys()).some((k) => k.name === "ci-renamed"), "same key, new name");
+      assert.ok(
+        (await asCi.listApiKeys()).some((k) => k.name === "ci-renamed"),
+        "same key, new name",
+      );
 
       await project.must(["destroy", "--yes", "--skip-preview"]);
       await assert.rejects(asCi.listApiKeys(), (e: Error & { status?: number }) => e.status === 401);

@@ -4,7 +4,15 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { copyProject, engineSandbox, installedPackageDir, mustRunPulumi, repoRoot, runPulumi, type EngineSandbox } from "./harness";
+import {
+  copyProject,
+  engineSandbox,
+  installedPackageDir,
+  mustRunPulumi,
+  repoRoot,
+  runPulumi,
+  type EngineSandbox,
+} from "./harness";
 
 export interface Project {
   cwd: string;
@@ -35,7 +43,8 @@ export async function openProject(
     sandbox,
     run: (args, env) => runPulumi(args, { cwd, sandbox, ...(env ? { env } : {}), timeoutMs: 300_000 }),
     must: (args, env) => mustRunPulumi(args, { cwd, sandbox, ...(env ? { env } : {}), timeoutMs: 300_000 }),
-    outputs: async () => JSON.parse((await project.must(["stack", "output", "--json"])).stdout) as Record<string, unknown>,
+    outputs: async () =>
+      JSON.parse((await project.must(["stack", "output", "--json"])).stdout) as Record<string, unknown>,
     stateText: () => {
       const dir = path.join(sandbox.dir, "state");
       return readdirSync(dir, { recursive: true, encoding: "utf8" })

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { nginxSdl } from "../resources/fixtures";
+import { nginxSdl } from "./sdl-fixtures";
 import { openProject } from "./project";
 import { referenceApi } from "./reference-api";
 
@@ -14,9 +14,13 @@ const customSdl = path.join(__dirname, "../../../provider/engine-tests/fixtures/
 describe("safety with the real engine", () => {
   test("a bad SDL fails at preview, naming the problem, and creates nothing", async () => {
     const ref = await referenceApi();
-    const project = await openProject(customSdl, { url: ref.server.url, apiKey: ref.apiKey }, {
-      sdl: nginxSdl().replace("units: 0.5", "units: -1"),
-    });
+    const project = await openProject(
+      customSdl,
+      { url: ref.server.url, apiKey: ref.apiKey },
+      {
+        sdl: nginxSdl().replace("units: 0.5", "units: -1"),
+      },
+    );
     try {
       const preview = await project.run(["preview"]);
       assert.notEqual(preview.code, 0);
@@ -76,6 +80,45 @@ describe("safety with the real engine", () => {
       await project.must(["destroy", "--yes", "--skip-preview"]);
       assert.equal((await ref.client.listDeployments()).deployments.length, 0);
       assert.ok(!project.stateText().includes(ref.apiKey), "API key found in state");
+    } finally {
+      project.cleanup();
+      await ref.close();
+    }
+  });
+});
+
+describe("adoption after an interrupted up", () => {
+  test("killed after the lease was accepted: the next up adopts both the deployment and the lease", async () => {
+    // Slow service start keeps the first up waiting for readiness, after the lease exists.
+    const ref = await referenceApi({ bidDelayMs: 200, startDelayMs: 6000 });
+    const project = await openProject("examples/nginx", { url: ref.server.url, apiKey: ref.apiKey });
+    try {
+      const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+        cwd: project.cwd,
+        env: { ...process.env, ...project.sandbox.env },
+        stdio: "ignore",
+        detached: true,
+      });
+      const deadline = Date.now() + 60_000;
+      let leased: { dseq: string; provider: string } | undefined;
+      while (!leased) {
+        assert.ok(Date.now() < deadline, "the first up never leased");
+        const [item] = (await ref.client.listDeployments()).deployments;
+        const lease = item?.leases.find((l) => l.state === "active");
+        if (item && lease) leased = { dseq: item.deployment.id.dseq, provider: lease.id.provider };
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(-child.pid!, "SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+
+      await project.must(["cancel", "--yes"]);
+      const again = await project.must(["up", "--yes", "--skip-preview"]);
+      assert.match(again.stdout, /adopting the active lease/, again.stdout);
+      const out = await project.outputs();
+      assert.deepEqual([String(out.dseq), String(out.provider)], [leased.dseq, leased.provider]);
+      assert.equal((await ref.client.listDeployments()).deployments.length, 1, "no second deployment");
+      await project.must(["destroy", "--yes", "--skip-preview"]);
+      assert.equal((await ref.client.listDeployments()).deployments.length, 0);
     } finally {
       project.cleanup();
       await ref.close();

@@ -18,8 +18,16 @@ export interface ReferenceApi {
 
 export async function referenceApi(options: ServerOptions = {}, creditUsd = 1000): Promise<ReferenceApi> {
   const server = await startServer({ logLevel: "silent", bidDelayMs: 150, startDelayMs: 150, ...options });
-  const { apiKey } = await server.createUser(`provider-${randomBytes(4).toString("hex")}@example.test`, creditUsd);
-  const client = new AkashClient({ apiKey, baseUrl: server.url, trustIdempotencyKey: true, retry: { baseDelayMs: 20 } });
+  const { apiKey } = await server.createUser(
+    `provider-${randomBytes(4).toString("hex")}@example.test`,
+    creditUsd,
+  );
+  const client = new AkashClient({
+    apiKey,
+    baseUrl: server.url,
+    trustIdempotencyKey: true,
+    retry: { baseDelayMs: 20 },
+  });
   const logs: string[] = [];
   const api = createApi(client);
   return {

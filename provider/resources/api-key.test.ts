@@ -46,7 +46,10 @@ describe("ApiKey handlers", () => {
       ["name", "expiresAt"],
     );
     assert.match(r.failures[1]!.reason, /in the past/);
-    const kept = await h.check({ name: "a", expiresAt: "2001-01-01T00:00:00Z" }, { name: "a", expiresAt: "2001-01-01T00:00:00Z" });
+    const kept = await h.check(
+      { name: "a", expiresAt: "2001-01-01T00:00:00Z" },
+      { name: "a", expiresAt: "2001-01-01T00:00:00Z" },
+    );
     assert.deepEqual(kept.failures, [], "an existing key whose expiry passed does not block previews");
   });
 });

@@ -17,7 +17,10 @@ function bid(n: number, price: string, createdAt: string, extra: Partial<Bid> = 
         count: 1,
         resources: {
           cpu: none,
-          gpu: { units: { val: "1" }, attributes: n === 3 ? [{ key: "vendor/nvidia/model", value: "a100" }] : [] },
+          gpu: {
+            units: { val: "1" },
+            attributes: n === 3 ? [{ key: "vendor/nvidia/model", value: "a100" }] : [],
+          },
           memory: { quantity: { val: "1" }, attributes: [] },
           storage: [],
           endpoints: [],

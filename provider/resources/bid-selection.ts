@@ -86,3 +86,28 @@ function offeredAttributes(bid: Bid): Map<string, string> {
   }
   return out;
 }
+
+/** An accepted lease, as far as a policy can judge it. */
+export interface LeaseTerms {
+  gseq: number;
+  oseq: number;
+  provider: string;
+  price: string;
+  denom: string;
+}
+
+/**
+ * Would this lease still be chosen under `policy`? Attributes are only visible on bids, so an
+ * accepted lease is taken to still carry them.
+ */
+export function leaseMeetsPolicy(lease: LeaseTerms, policy: BidPolicy | undefined): string | undefined {
+  const asBid: Bid = {
+    id: { owner: "", dseq: "0", gseq: lease.gseq, oseq: lease.oseq, provider: lease.provider, bseq: 0 },
+    state: "open",
+    price: { denom: lease.denom, amount: lease.price },
+    created_at: "0",
+    resources_offer: [],
+  };
+  const { requiredAttributes: _ignored, ...rest } = policy ?? {};
+  return rejectReason(asBid, { gseq: lease.gseq, oseq: lease.oseq }, rest);
+}

@@ -42,7 +42,10 @@ describe("Certificate handlers", () => {
       const { port } = live.address() as AddressInfo;
       const client = new AkashClient({ apiKey: "ac.sk.test.x", baseUrl: `http://127.0.0.1:${port}` });
       const ctx: HandlerContext = { api: createApi(client), log: { info() {}, warn() {} } };
-      await assert.rejects(h.create(ctx, {}), /does not issue certificates any more.*Remove the Certificate resource/s);
+      await assert.rejects(
+        h.create(ctx, {}),
+        /does not issue certificates any more.*Remove the Certificate resource/s,
+      );
       const props = { serial: "1", certPem: "x", pubkeyPem: "y", keyPem: "z" };
       assert.equal((await h.read(ctx, "1", props)).id, "1", "kept: the API cannot say otherwise");
       await h.delete(ctx, "1", props);

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } from "./deployment";
-import { nginxSdl } from "./fixtures";
+import { nginxSdl } from "../engine-tests/sdl-fixtures";
+import { UNKNOWN } from "./handler";
 
 describe("Deployment handlers", () => {
   let ref: ReferenceApi;
@@ -25,8 +26,12 @@ describe("Deployment handlers", () => {
     const lower = await h.check({ sdl: nginxSdl(), deposit: 7 }, { sdl: nginxSdl(), deposit: 5 });
     assert.equal(lower.failures[0]?.property, "deposit");
     assert.match(lower.failures[0]!.reason, /cannot go down from \$7 to \$5/);
-    const replacing = await h.check({ sdl: nginxSdl(), deposit: 7 }, { sdl: nginxSdl("nginx", 1), deposit: 5 });
+    const replacing = await h.check(
+      { sdl: nginxSdl(), deposit: 7 },
+      { sdl: nginxSdl("nginx", 1), deposit: 5 },
+    );
     assert.deepEqual(replacing.failures, [], "a replacement may start with a smaller deposit");
+    assert.deepEqual((await h.check(undefined, { sdl: UNKNOWN })).failures, [], "unknown at preview");
     const money = await h.check(undefined, { sdl: nginxSdl(), deposit: 0.1234567 });
     assert.match(money.failures[0]!.reason, /at most 6 are allowed/);
   });
@@ -78,11 +83,17 @@ describe("Deployment handlers", () => {
     const { id, outs, inputs } = await create(5);
     ref.server.advanceBlocks(50);
     const quiet = await h.read(ref.context(), id, outs);
-    assert.deepEqual(await h.diff(id, quiet.props as DeploymentOutputs, inputs), { changes: false, replaces: [] });
+    assert.deepEqual(await h.diff(id, quiet.props as DeploymentOutputs, inputs), {
+      changes: false,
+      replaces: [],
+    });
     await ref.client.updateDeployment(id, nginxSdl("nginx:changed-elsewhere"));
     const drifted = await h.read(ref.context(), id, outs);
     assert.ok(drifted.props?.sdl.startsWith(SDL_DRIFT_PREFIX));
-    assert.deepEqual(await h.diff(id, drifted.props as DeploymentOutputs, inputs), { changes: true, replaces: [] });
+    assert.deepEqual(await h.diff(id, drifted.props as DeploymentOutputs, inputs), {
+      changes: true,
+      replaces: [],
+    });
     await h.delete(ref.context(), id, outs);
   });
 
@@ -97,6 +108,24 @@ describe("Deployment handlers", () => {
     assert.equal(raised.fundingStatus, "funded");
     assert.equal((await h.diff(id, raised, { ...policy, deposit: 11 })).changes, false);
     await h.delete(ref.context(), id, raised);
+  });
+
+  test("a selection that rules out a current lease replaces; one that keeps it updates", async () => {
+    const olds = {
+      sdl: nginxSdl(),
+      resourcesFingerprint: "",
+      leases: [{ gseq: 1, oseq: 1, provider: "akash1aaa", state: "active", price: "12", denom: "uact" }],
+    } as unknown as DeploymentOutputs;
+    const inputs = { sdl: nginxSdl() };
+    const denied = await h.diff("1", olds, { ...inputs, selection: { deniedProviders: ["akash1aaa"] } });
+    assert.deepEqual(denied.replaces, ["selection"]);
+    assert.deepEqual((await h.diff("1", olds, { ...inputs, selection: { maxPrice: 10 } })).replaces, [
+      "selection",
+    ]);
+    assert.deepEqual(await h.diff("1", olds, { ...inputs, selection: { maxPrice: 20 } }), {
+      changes: true,
+      replaces: [],
+    });
   });
 
   test("the same creation key never makes a second deployment", async () => {

@@ -9,8 +9,10 @@ import { createHash, randomUUID } from "node:crypto";
 import { manifestToSortedJSON, generateManifest } from "@akashnetwork/chain-sdk";
 import { parse as parseYaml } from "yaml";
 import type { Deployment } from "../../sdk";
+import { leaseMeetsPolicy } from "./bid-selection";
 import { escrowOutputs, trimDecimal, type EscrowOutputs } from "./escrow";
 import {
+  isUnknown,
   PartialCreateError,
   type CheckFailure,
   type HandlerContext,
@@ -19,6 +21,7 @@ import {
 } from "./handler";
 import { formatUsd, toMicro, toUsdNumber, usdProblem } from "./money";
 import { exactKeys } from "./keys";
+import type { BidSelection } from "./lease";
 import { parseSdl, requireSdl, type SdlGroup } from "./sdl";
 
 export interface DeploymentInputs {
@@ -27,6 +30,11 @@ export interface DeploymentInputs {
   deposit?: number;
   /** Optional funding policy: below this escrow balance (USD) the deployment counts as drifted. */
   minEscrowUsd?: number;
+  /**
+   * The bid policy its leases must satisfy. When a changed policy rules out a current lease, the
+   * deployment is replaced (the API cannot move a lease), so that its Leases bid again.
+   */
+  selection?: BidSelection;
   /** Set by the resource class (project/stack/name): makes create retries reuse one Idempotency-Key. */
   creationKey?: string;
 }
@@ -55,7 +63,7 @@ export interface DeploymentOutputs extends DeploymentInputs {
 
 export const deploymentFields = {
   token: "akash:index:Deployment",
-  inputs: ["sdl", "deposit", "minEscrowUsd"],
+  inputs: ["sdl", "deposit", "minEscrowUsd", "selection"],
   outputs: [
     "dseq",
     "owner",
@@ -115,6 +123,7 @@ function outputsOf(
     sdl: inputs.sdl,
     ...(inputs.deposit === undefined ? {} : { deposit: inputs.deposit }),
     ...(inputs.minEscrowUsd === undefined ? {} : { minEscrowUsd: inputs.minEscrowUsd }),
+    ...(inputs.selection === undefined ? {} : { selection: inputs.selection }),
     ...(inputs.creationKey === undefined ? {} : { creationKey: inputs.creationKey }),
     dseq: deployment.deployment.id.dseq,
     owner: deployment.deployment.id.owner,
@@ -134,12 +143,6 @@ function creationIdempotencyKey(inputs: DeploymentInputs): string {
   return `pulumi-akash-deployment-${sha256(`${scope}\n${inputs.sdl}\n${inputs.deposit ?? ""}`).slice(0, 40)}`;
 }
 
-async function createOnce(ctx: HandlerContext, inputs: DeploymentInputs, key: string) {
-  const created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, key);
-  const deployment = await ctx.api.getDeployment(created.dseq);
-  return { created, deployment };
-}
-
 function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: bigint, addedMicro: bigint) {
   if (expectedMicro !== addedMicro) {
     ctx.log.warn(
@@ -152,10 +155,12 @@ function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: 
 export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
   async check(olds, news) {
     const failures: CheckFailure[] = [];
+    // Values computed by other resources are unknown during preview; they are checked at update time.
+    if (isUnknown(news.sdl)) return { inputs: news, failures };
     const parsed = parseSdl(news.sdl);
     if (!parsed.ok) failures.push({ property: "sdl", reason: `Invalid SDL: ${parsed.errors.join("; ")}` });
     for (const name of ["deposit", "minEscrowUsd"] as const) {
-      const problem = usdProblem(news[name], name);
+      const problem = isUnknown(news[name]) ? undefined : usdProblem(news[name], name);
       if (problem) failures.push({ property: name, reason: problem });
     }
     if (parsed.ok && olds?.sdl !== undefined && !failures.some((f) => f.property === "deposit")) {
@@ -182,8 +187,15 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       parsed.value.resourcesFingerprint !== olds.resourcesFingerprint
         ? ["sdl"]
         : [];
+    const selectionChanged =
+      JSON.stringify(olds.selection ?? null) !== JSON.stringify(news.selection ?? null);
+    const ruledOut = (olds.leases ?? []).filter(
+      (l) => l.state === "active" && leaseMeetsPolicy(l, news.selection),
+    );
+    if (selectionChanged && ruledOut.length && !isUnknown(news.selection)) replaces.push("selection");
     const changes =
       replaces.length > 0 ||
+      selectionChanged ||
       olds.sdl !== news.sdl ||
       toMicro(olds.deposit) !== toMicro(news.deposit) ||
       olds.minEscrowUsd !== news.minEscrowUsd ||
@@ -193,26 +205,39 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
 
   async create(ctx, inputs) {
     const parsed = requireSdl(inputs.sdl);
-    let key = creationIdempotencyKey(inputs);
-    let { created, deployment } = await createOnce(ctx, inputs, key);
+    const key = creationIdempotencyKey(inputs);
+    let created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, key);
+    const readBack = async () => {
+      try {
+        return await ctx.api.getDeployment(created.dseq);
+      } catch (err) {
+        // It exists: keep it in state (init error) so the next up or destroy handles it, never leak it.
+        throw new PartialCreateError(
+          `deployment ${created.dseq} was created but could not be read back (${(err as Error).message}); ` +
+            "the next `pulumi up` or `pulumi destroy` picks it up",
+          created.dseq,
+          {
+            ...inputs,
+            dseq: created.dseq,
+            manifest: created.manifest,
+            resourcesFingerprint: parsed.resourcesFingerprint,
+          },
+        );
+      }
+    };
+    let deployment = await readBack();
     if (deployment?.deployment.state === "closed") {
       // The key answered with a deployment this resource created earlier and has since closed
       // (destroy then up within the API's idempotency window): ask for a new one.
-      key = `${key}-${Date.now()}`;
-      ({ created, deployment } = await createOnce(ctx, inputs, key));
+      created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, `${key}-${Date.now()}`);
+      deployment = await readBack();
     }
     const dseq = created.dseq;
-    const partial = {
-      ...inputs,
-      dseq,
-      manifest: created.manifest,
-      resourcesFingerprint: parsed.resourcesFingerprint,
-    };
     if (!deployment) {
       throw new PartialCreateError(
-        `deployment ${dseq} was created but could not be read back; run \`pulumi refresh\` then \`pulumi up\``,
+        `deployment ${dseq} was created but the API does not find it; run \`pulumi refresh\` then \`pulumi up\``,
         dseq,
-        partial,
+        { ...inputs, dseq, manifest: created.manifest, resourcesFingerprint: parsed.resourcesFingerprint },
       );
     }
     const outs = outputsOf(inputs, deployment, created.manifest, parsed.groups, parsed.resourcesFingerprint);

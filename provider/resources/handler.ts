@@ -46,9 +46,10 @@ export interface ResourceHandlers<I, O> {
   check(olds: Partial<I> | undefined, news: I): Promise<CheckResult<I>>;
   /**
    * Compares recorded (or freshly read) outputs with desired inputs. The engine also calls it during
-   * refresh with the refreshed outputs, so it decides what counts as drift.
+   * refresh with the refreshed outputs, so it decides what counts as drift. `ctx` is given when
+   * credentials are configured; a diff may read the API when recorded outputs cannot decide.
    */
-  diff(id: string, olds: O, news: I): Promise<DiffResult>;
+  diff(id: string, olds: O, news: I, ctx?: HandlerContext): Promise<DiffResult>;
   create(ctx: HandlerContext, inputs: I): Promise<CreateResult<O>>;
   read(ctx: HandlerContext, id: string, props: O): Promise<ReadResult<O>>;
   update(ctx: HandlerContext, id: string, olds: O, news: I): Promise<O>;
@@ -80,3 +81,8 @@ export interface ResourceFields {
   outputs: readonly string[];
   secretOutputs: readonly string[];
 }
+
+/** The engine's placeholder for a value not known yet (during preview), as dynamic providers see it. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const isUnknown = (value: unknown) => value === UNKNOWN;

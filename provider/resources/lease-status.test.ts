@@ -37,7 +37,9 @@ describe("statusOutputs", () => {
       out.forwardedPorts.map((p) => p.port),
       [22, 8080],
     );
-    assert.deepEqual(out.ips, [{ service: "web", ip: "10.0.0.2", port: 80, externalPort: 80, protocol: "TCP" }]);
+    assert.deepEqual(out.ips, [
+      { service: "web", ip: "10.0.0.2", port: 80, externalPort: 80, protocol: "TCP" },
+    ]);
     assert.deepEqual(statusOutputs(null), { services: [], forwardedPorts: [], ips: [] });
   });
 

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { deploymentHandlers } from "./deployment";
-import { nginxSdl, twoGroupSdl } from "./fixtures";
+import { nginxSdl, twoGroupSdl } from "../engine-tests/sdl-fixtures";
+import { UNKNOWN } from "./handler";
 import { leaseHandlers as h, leaseTiming, type LeaseOutputs } from "./lease";
 
 describe("Lease handlers", () => {
@@ -16,7 +17,13 @@ describe("Lease handlers", () => {
   after(() => ref.close());
 
   const deploy = async (sdl = nginxSdl()) =>
-    (await deploymentHandlers.create(ref.context(), { sdl, deposit: 5, creationKey: `lease-test/${Math.random()}` })).outs;
+    (
+      await deploymentHandlers.create(ref.context(), {
+        sdl,
+        deposit: 5,
+        creationKey: `lease-test/${Math.random()}`,
+      })
+    ).outs;
 
   test("picks the cheapest bid, logs the choice, waits for the services and outputs them sorted", async () => {
     const dep = await deploy();
@@ -57,7 +64,11 @@ describe("Lease handlers", () => {
       selection: { deniedProviders: [first!] },
     });
     assert.notEqual(outs.provider, first);
-    const inputs = { dseq: dep.dseq, manifest: dep.manifest, selection: { deniedProviders: [outs.provider] } };
+    const inputs = {
+      dseq: dep.dseq,
+      manifest: dep.manifest,
+      selection: { deniedProviders: [outs.provider] },
+    };
     assert.deepEqual((await h.diff("x", outs, inputs)).replaces, ["selection"]);
     const pinned = await h.diff("x", outs, { dseq: dep.dseq, manifest: dep.manifest, provider: second! });
     assert.deepEqual(pinned.replaces, outs.provider === second ? [] : ["provider"]);
@@ -99,6 +110,21 @@ describe("Lease handlers", () => {
     await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
 
+  test("a lone group of a two-group deployment waits for its partner until its bid timeout, then goes alone", async () => {
+    const dep = await deploy(twoGroupSdl());
+    const started = Date.now();
+    const { outs } = await h.create(ref.context(), {
+      dseq: dep.dseq,
+      manifest: dep.manifest,
+      gseq: 2,
+      selection: { bidTimeoutSeconds: 2 },
+    });
+    assert.equal(outs.gseq, 2);
+    assert.ok(Date.now() - started >= 1500, "it waited for group 1's lease");
+    assert.ok(ref.logs.some((l) => l.includes("waiting for the other 1 group(s)")));
+    await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
+  });
+
   test("check names bad inputs", async () => {
     const r = await h.check(undefined, {
       dseq: "abc",
@@ -107,9 +133,29 @@ describe("Lease handlers", () => {
       gseq: 0,
       selection: { strategy: "random" as "first" },
     });
-    assert.deepEqual(
-      r.failures.map((f) => f.property).sort(),
-      ["dseq", "gseq", "manifest", "provider", "selection", "selection.strategy"],
-    );
+    assert.deepEqual(r.failures.map((f) => f.property).sort(), [
+      "dseq",
+      "gseq",
+      "manifest",
+      "provider",
+      "selection",
+      "selection.strategy",
+    ]);
+    const preview = await h.check(undefined, { dseq: UNKNOWN, manifest: UNKNOWN });
+    const olds = {
+      dseq: "5",
+      manifest: "[]",
+      gseq: 1,
+      oseq: 1,
+      provider: "akash1x",
+      price: "1",
+      denom: "uact",
+    };
+    assert.deepEqual(await h.diff("x", olds as LeaseOutputs, { dseq: UNKNOWN, manifest: UNKNOWN }), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    assert.deepEqual(preview.failures, [], "values not known during preview are not judged");
   });
 });

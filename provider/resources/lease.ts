@@ -3,8 +3,15 @@
 // The managed-wallet API cannot close a single lease (only the whole deployment), and it cannot move
 // a lease to another provider: such changes are replacements, and creating the replacement fails
 // with a clear message while the old lease is still active (replace the Deployment to re-bid).
-import { describeRejections, rejectReason, selectBid, type BidPolicy, type BidTarget } from "./bid-selection";
 import {
+  describeRejections,
+  leaseMeetsPolicy,
+  selectBid,
+  type BidPolicy,
+  type BidTarget,
+} from "./bid-selection";
+import {
+  isUnknown,
   PartialCreateError,
   type CheckFailure,
   type HandlerContext,
@@ -63,13 +70,17 @@ export const leaseFields = {
     "certificate",
   ],
   outputs: ["bseq", "owner", "state", "price", "denom", "services", "forwardedPorts", "ips"],
-  secretOutputs: [],
+  secretOutputs: ["certificate"],
 } as const satisfies ResourceFields;
 
 /** Timing knobs; tests and the benchmark shorten the poll intervals. */
 export const leaseTiming = {
   firstPollMs: 100,
-  maxPollMs: 500,
+  /** Poll cap while bids are expected soon (a lease follows the first bid within ~this)... */
+  maxPollMs: 250,
+  /** ...and after `patientAfterMs` of waiting, when polling that often would only load the API. */
+  slowPollMs: 2000,
+  patientAfterMs: 30_000,
   serviceFirstPollMs: 200,
   serviceMaxPollMs: 2000,
 };
@@ -135,31 +146,11 @@ function outputsOf(inputs: LeaseInputs, lease: LeaseWithStatus): LeaseOutputs {
   };
 }
 
-/** Does the current lease (provider, price) still satisfy a bid selection policy? */
-function leaseSatisfies(olds: LeaseOutputs, selection: BidSelection | undefined): boolean {
-  const asBid = {
-    id: {
-      owner: olds.owner,
-      dseq: olds.dseq,
-      gseq: olds.gseq,
-      oseq: olds.oseq,
-      provider: olds.provider,
-      bseq: olds.bseq,
-    },
-    state: "open",
-    price: { denom: olds.denom, amount: olds.price },
-    created_at: "0",
-    resources_offer: [],
-  } satisfies Bid;
-  // Attributes are only visible on bids; a lease already accepted is taken to still carry them.
-  const { requiredAttributes: _ignored, ...policy } = selection ?? {};
-  return rejectReason(asBid, { gseq: olds.gseq, oseq: olds.oseq }, policy) === undefined;
-}
-
 async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid> {
   const target = targetOf(inputs);
   const policy = inputs.selection ?? {};
   const deadline = Date.now() + (policy.bidTimeoutSeconds ?? 180) * 1000;
+  const started = Date.now();
   let pause = leaseTiming.firstPollMs;
   let firstSeenAt: number | undefined;
   let bids: Bid[];
@@ -185,7 +176,9 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
       );
     }
     await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-    pause = Math.min(pause * 1.5, leaseTiming.maxPollMs);
+    const cap =
+      Date.now() - started < leaseTiming.patientAfterMs ? leaseTiming.maxPollMs : leaseTiming.slowPollMs;
+    pause = Math.min(pause * 1.5, cap);
   }
 }
 
@@ -261,15 +254,20 @@ function sameJson(a: unknown, b: unknown) {
 }
 
 export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
-  async check(_olds, news) {
+  async check(_olds, raw) {
     const failures: CheckFailure[] = [];
-    if (typeof news.dseq !== "string" || !/^\d+$/.test(news.dseq)) {
+    // dseq and manifest come from a Deployment: unknown during the preview of its creation.
+    const news = Object.fromEntries(Object.entries(raw).filter(([, v]) => !isUnknown(v))) as LeaseInputs;
+    if (!isUnknown(raw.dseq) && (typeof news.dseq !== "string" || !/^\d+$/.test(news.dseq))) {
       failures.push({
         property: "dseq",
         reason: 'dseq must be a deployment sequence number such as "1234567" (use deployment.dseq)',
       });
     }
-    if (typeof news.manifest !== "string" || !news.manifest.trim().startsWith("[")) {
+    if (
+      !isUnknown(raw.manifest) &&
+      (typeof news.manifest !== "string" || !news.manifest.trim().startsWith("["))
+    ) {
       failures.push({
         property: "manifest",
         reason: "manifest must be the JSON manifest string of the deployment (use deployment.manifest)",
@@ -308,16 +306,18 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
     if (news.serviceTimeoutSeconds !== undefined && !(news.serviceTimeoutSeconds > 0)) {
       failures.push({ property: "serviceTimeoutSeconds", reason: "serviceTimeoutSeconds must be > 0" });
     }
-    return { inputs: news, failures };
+    return { inputs: raw, failures };
   },
 
   async diff(_id, olds, news) {
     const replaces: string[] = [];
-    if (olds.dseq !== news.dseq) replaces.push("dseq");
+    // While a preview updates the Deployment, its dseq is unknown; `up` diffs again with the real
+    // value, and only a new dseq (a replaced Deployment) replaces the lease.
+    if (olds.dseq !== news.dseq && !isUnknown(news.dseq)) replaces.push("dseq");
     if ((news.gseq ?? 1) !== olds.gseq) replaces.push("gseq");
     if ((news.oseq ?? 1) !== olds.oseq) replaces.push("oseq");
     if (news.provider !== undefined && news.provider !== olds.provider) replaces.push("provider");
-    if (news.provider === undefined && !leaseSatisfies(olds, news.selection)) replaces.push("selection");
+    if (news.provider === undefined && leaseMeetsPolicy(olds, news.selection)) replaces.push("selection");
     const changes =
       replaces.length > 0 ||
       olds.manifest !== news.manifest ||
@@ -338,15 +338,11 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
     }
     const existing = findLease(deployment, target.gseq, target.oseq);
     if (existing) {
-      const asBid = {
-        ...existing,
-        id: existing.id,
-        state: "open",
-        created_at: "0",
-        resources_offer: [],
-      } as Bid;
-      const { requiredAttributes: _ignored, ...policy } = inputs.selection ?? {};
-      const reason = rejectReason(asBid, target, policy);
+      const terms = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
+      const reason =
+        target.provider && target.provider !== existing.id.provider
+          ? "not the requested provider"
+          : leaseMeetsPolicy(terms, inputs.selection);
       if (reason) {
         throw new Error(
           `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} (${reason}). ` +
@@ -371,7 +367,11 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
     const bidTimeoutMs = (inputs.selection?.bidTimeoutSeconds ?? 180) * 1000;
     const leased = await leaseTogether(
       ctx.api,
-      { dseq: inputs.dseq, manifest: inputs.manifest, ...(inputs.certificate ? { certificate: inputs.certificate } : {}) },
+      {
+        dseq: inputs.dseq,
+        manifest: inputs.manifest,
+        ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
+      },
       { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
       expected,
       bidTimeoutMs - (Date.now() - started),
@@ -404,20 +404,26 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
         `lease ${id} is no longer active; run \`pulumi refresh\`, then \`pulumi up\` to lease again`,
       );
     const inputs = { ...news, gseq: olds.gseq, oseq: olds.oseq };
-    if (olds.manifest !== news.manifest) {
+    if (!sameJson(olds.selection, news.selection)) {
+      ctx.log.info(
+        `lease ${id}: the current lease (${olds.provider} at ${olds.price} ${olds.denom}/block) satisfies the new selection; kept`,
+      );
+    }
+    if (
+      olds.waitForServices !== news.waitForServices ||
+      olds.serviceTimeoutSeconds !== news.serviceTimeoutSeconds
+    ) {
+      ctx.log.info(`lease ${id}: new service wait settings recorded; they apply from now on`);
+    }
+    if (olds.manifest !== news.manifest || !sameJson(olds.certificate, news.certificate)) {
       // The API skips creation for an existing lease and re-sends the manifest to the provider.
       const resent = await sendManifest(ctx, inputs, {
         gseq: olds.gseq,
         oseq: olds.oseq,
         provider: olds.provider,
       });
-      ctx.log.info(`lease ${id}: new manifest sent to ${olds.provider}`);
+      ctx.log.info(`lease ${id}: manifest re-sent to ${olds.provider}`);
       return settle(ctx, inputs, findLease(resent, olds.gseq, olds.oseq, olds.provider) ?? lease);
-    }
-    if (!sameJson(olds.selection, news.selection)) {
-      ctx.log.info(
-        `lease ${id}: the current lease (${olds.provider} at ${olds.price} ${olds.denom}/block) satisfies the new selection; kept`,
-      );
     }
     return outputsOf(inputs, lease);
   },

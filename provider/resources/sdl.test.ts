@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { nginxSdl, twoGroupSdl } from "./fixtures";
+import { nginxSdl, twoGroupSdl } from "../engine-tests/sdl-fixtures";
 import { parseSdl } from "./sdl";
 
 describe("parseSdl", () => {

@@ -12,7 +12,7 @@ describeEachStore("store", (store) => {
     const first = await openStore(options);
     await first.db
       .insertInto("users")
-      .values({ id: "u1", email: "a@b.c", address: "akash1x", credit_micro: 5, created_at: 1 })
+      .values({ id: "u1", email: "a@b.c", address: "akash1x", credit_micro: 5, active_deployments: 0, created_at: 1 })
       .execute();
     await first.close();
     const second = await openStore(options);
@@ -52,6 +52,7 @@ describeEachStore("store", (store) => {
         email: "n@b.c",
         address: "akash1y",
         credit_micro: 9_007_199_254_740_991,
+        active_deployments: 0,
         created_at: Date.UTC(2026, 0, 1),
       })
       .execute();

@@ -14,6 +14,7 @@ const migrations: Record<string, Migration> = {
         .addColumn("email", "varchar(320)", (c) => c.notNull().unique())
         .addColumn("address", "varchar(64)", (c) => c.notNull().unique())
         .addColumn("credit_micro", "bigint", (c) => c.notNull())
+        .addColumn("active_deployments", "bigint", (c) => c.notNull().defaultTo(0))
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .execute();
 
@@ -78,6 +79,12 @@ const migrations: Record<string, Migration> = {
         .createIndex("deployments_user_state")
         .on("deployments")
         .columns(["user_id", "state", "dseq"])
+        .execute();
+      // Finds active deployments whose escrow ran dry since they were last written.
+      await db.schema
+        .createIndex("deployments_user_dry")
+        .on("deployments")
+        .columns(["user_id", "state", "escrow_dry_height"])
         .execute();
 
       // Every manifest a deployment has had (1 at creation, +1 per in-place update), for events and logs.

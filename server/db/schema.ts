@@ -8,6 +8,8 @@ export interface UsersTable {
   email: string;
   address: string;
   credit_micro: number;
+  /** Count of the user's deployments in state active, kept in the same transactions that change it. */
+  active_deployments: number;
   created_at: number;
 }
 

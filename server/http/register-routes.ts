@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorBodySchema, routes, type OperationId, type RouteDefinition } from "../../sdk";
+import { ErrorBodySchema, routes, type OperationId, type RouteDefinition } from "../../sdk/contract";
 import type { AppEnv } from "./app-env";
 import { requireCaller } from "./authentication";
 import { limitBody, requireJsonContentType } from "./body-guards";

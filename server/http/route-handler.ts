@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import type { OperationId, RouteDefinition, Routes } from "../../sdk";
+import type { OperationId, RouteDefinition, Routes } from "../../sdk/contract";
 import type { AppEnv } from "./app-env";
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;

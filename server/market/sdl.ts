@@ -11,7 +11,7 @@ import {
   manifestToSortedJSON,
   yaml,
   type SDLInput,
-} from "@akashnetwork/chain-sdk";
+} from "@akashnetwork/chain-sdk/web";
 
 export interface Attribute {
   key: string;

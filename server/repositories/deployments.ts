@@ -1,17 +1,16 @@
-import type { ExpressionBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, DeploymentsTable, EscrowDepositsTable, ManifestVersionsTable } from "../db/schema";
 
 export type DeploymentRow = DeploymentsTable;
 export type EscrowDepositRow = EscrowDepositsTable;
 export type ManifestVersionRow = ManifestVersionsTable;
 
-/** Columns a listing needs: everything except the SDL and manifest text (kept off list pages). */
+/** Columns a listing needs: no SDL, manifest or groups text (list items show no provider status). */
 const LIST_COLUMNS = [
   "user_id",
   "dseq",
   "state",
   "hash",
-  "groups_json",
   "created_height",
   "created_at",
   "manifest_updated_at",
@@ -26,6 +25,11 @@ const LIST_COLUMNS = [
 ] as const;
 
 export type DeploymentListRow = Pick<DeploymentRow, (typeof LIST_COLUMNS)[number]>;
+
+/** What reading one deployment needs: the list columns plus its groups (for the lease status). */
+const SUMMARY_COLUMNS = [...LIST_COLUMNS, "groups_json"] as const;
+
+export type DeploymentSummaryRow = Pick<DeploymentRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 export async function insertDeployment(db: Kysely<Database>, row: DeploymentRow): Promise<void> {
   await db.insertInto("deployments").values(row).execute();
@@ -57,39 +61,53 @@ export async function findDeployment(
 }
 
 /**
- * A page of the user's deployments still active at `height` (state active and escrow not yet dry),
- * newest first, plus the total. Index-backed: the cost follows the page, not the user's history.
+ * A page of the user's active deployments, newest first: an index range scan on
+ * (user_id, state, dseq), so its cost follows the page (and the offset), not the user's history.
  */
 export async function listActivePage(
   db: Kysely<Database>,
   userId: string,
-  height: number,
   skip: number,
   limit: number | undefined,
-): Promise<{ rows: DeploymentListRow[]; total: number }> {
-  const activeAt = (eb: ExpressionBuilder<Database, "deployments">) =>
-    eb.and([
-      eb("user_id", "=", userId),
-      eb("state", "=", "active"),
-      eb.or([eb("escrow_dry_height", "is", null), eb("escrow_dry_height", ">", height)]),
-    ]);
-  const query = db
-    .selectFrom("deployments")
-    .select(LIST_COLUMNS)
-    .where(activeAt)
-    .orderBy("dseq", "desc")
-    // Both engines need a LIMIT before OFFSET; "all" is spelled as the largest safe integer.
-    .limit(limit ?? Number.MAX_SAFE_INTEGER)
-    .offset(skip);
-  const [rows, count] = await Promise.all([
-    query.execute(),
+): Promise<DeploymentListRow[]> {
+  return (
     db
       .selectFrom("deployments")
-      .select((eb) => eb.fn.countAll<number | string>().as("total"))
-      .where(activeAt)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.total) };
+      .select(LIST_COLUMNS)
+      .where("user_id", "=", userId)
+      .where("state", "=", "active")
+      .orderBy("dseq", "desc")
+      // Both engines need a LIMIT before OFFSET; "all" is spelled as the largest safe integer.
+      .limit(limit ?? Number.MAX_SAFE_INTEGER)
+      .offset(skip)
+      .execute()
+  );
+}
+
+/** Active deployments whose escrow ran dry at or before `height` but are not closed yet (usually none). */
+export async function listDryDeployments(db: Kysely<Database>, userId: string, height: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("deployments")
+    .select("dseq")
+    .where("user_id", "=", userId)
+    .where("state", "=", "active")
+    .where("escrow_dry_height", "<=", height)
+    .execute();
+  return rows.map((r) => r.dseq);
+}
+
+/** One deployment without its SDL and manifest text: what reads need, at a fraction of the bytes. */
+export async function findDeploymentSummary(
+  db: Kysely<Database>,
+  userId: string,
+  dseq: number,
+): Promise<DeploymentSummaryRow | undefined> {
+  return db
+    .selectFrom("deployments")
+    .select(SUMMARY_COLUMNS)
+    .where("user_id", "=", userId)
+    .where("dseq", "=", dseq)
+    .executeTakeFirst();
 }
 
 /** Every active deployment of a user (balances need their escrow). */

@@ -27,6 +27,20 @@ export async function addCredit(db: Kysely<Database>, userId: string, micro: num
     .execute();
 }
 
+/** Adjusts the user's count of active deployments (+1 on create, -1 when one closes). */
+export async function countActiveDeployment(db: Kysely<Database>, userId: string, delta: 1 | -1): Promise<void> {
+  await db
+    .updateTable("users")
+    .set((eb) => ({ active_deployments: eb("active_deployments", "+", delta) }))
+    .where("id", "=", userId)
+    .execute();
+}
+
+export async function activeDeploymentCount(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db.selectFrom("users").select("active_deployments").where("id", "=", userId).executeTakeFirst();
+  return row?.active_deployments ?? 0;
+}
+
 /**
  * Takes `micro` from the user's credit only if that much is there, in one conditional UPDATE, so
  * two concurrent spenders can never both succeed beyond the balance. Returns whether it did.

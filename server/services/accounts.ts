@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Balances, User, Wallet } from "../../sdk";
+import type { Balances, User, Wallet } from "../../sdk/contract";
 import { notFound } from "../http/errors";
 import { decToMicroFloor } from "../market";
 import { listActiveDeployments } from "../repositories/deployments";

@@ -1,4 +1,4 @@
-import type { DeploymentEvent, LogEntry } from "../../sdk";
+import type { DeploymentEvent, LogEntry } from "../../sdk/contract";
 import {
   filterEvents,
   filterLogs,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { certificateManager } from "@akashnetwork/chain-sdk";
+import { certificateManager } from "@akashnetwork/chain-sdk/web";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { insertCertificate, listCertificates, revokeCertificate } from "../repositories/certificates";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DeploymentSetting } from "../../sdk";
+import type { DeploymentSetting } from "../../sdk/contract";
 import { notFound } from "../http/errors";
 import { decToMicroFloor } from "../market";
 import {
@@ -8,7 +8,7 @@ import {
   upsertDeploymentSetting,
   type DeploymentSettingRow,
 } from "../repositories/deployment-settings";
-import { findDeployment } from "../repositories/deployments";
+import { findDeploymentSummary } from "../repositories/deployments";
 import { DEPLOYMENT_NOT_FOUND } from "./deployments";
 import type { MarketContext } from "./market-context";
 
@@ -51,13 +51,13 @@ export class DeploymentSettingService {
 
   async #assertOwnDeployment(callerId: string, userId: string, dseq: number): Promise<void> {
     if (userId !== callerId) throw notFound("Deployment setting not found");
-    if (!(await findDeployment(this.#ctx.db, callerId, dseq))) throw notFound(DEPLOYMENT_NOT_FOUND);
+    if (!(await findDeploymentSummary(this.#ctx.db, callerId, dseq))) throw notFound(DEPLOYMENT_NOT_FOUND);
   }
 
   async #view(userId: string, dseq: number): Promise<DeploymentSetting> {
     const [row, deployment] = await Promise.all([
       findDeploymentSetting(this.#ctx.db, userId, dseq),
-      findDeployment(this.#ctx.db, userId, dseq),
+      findDeploymentSummary(this.#ctx.db, userId, dseq),
     ]);
     if (!row || !deployment) throw notFound("Deployment setting not found");
     const enabled = row.auto_top_up_enabled === 1;

@@ -1,4 +1,4 @@
-import type { Deployment, DeploymentListItem, EscrowAccount, LeaseStatus, LeaseWithStatus } from "../../sdk";
+import type { Deployment, DeploymentListItem, EscrowAccount, LeaseStatus, LeaseWithStatus } from "../../sdk/contract";
 import { decFromMicro, formatDec } from "../market";
 import type { DeploymentListRow, EscrowDepositRow } from "../repositories/deployments";
 import type { LeaseRow } from "../repositories/market";
@@ -7,8 +7,8 @@ import type { LeaseRow } from "../repositories/market";
  * The escrow and deployment as of a height: what the stored row says, settled in memory up to
  * that height (reads never write unless the escrow ran dry).
  */
-export interface SettledDeployment {
-  row: DeploymentListRow;
+export interface SettledDeployment<R extends DeploymentListRow = DeploymentListRow> {
+  row: R;
   /** Escrow balance and total transferred (Dec), settled up to `settledHeight`. */
   funds: bigint;
   transferred: bigint;

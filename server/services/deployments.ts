@@ -1,12 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import {
-  usdToMicro,
-  type CreatedDeployment,
-  type Deployment,
-  type DeploymentPage,
-  type LeaseStatus,
-} from "../../sdk";
+import type { CreatedDeployment, Deployment, DeploymentPage, LeaseStatus } from "../../sdk/contract";
+import { usdToMicro } from "../../sdk/money";
 import type { Database } from "../db/schema";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import {
@@ -24,13 +19,16 @@ import {
 } from "../market";
 import {
   findDeployment,
+  findDeploymentSummary,
   insertEscrowDeposit,
   insertManifestVersion,
   listActivePage,
+  listDryDeployments,
   listEscrowDeposits,
   updateDeployment,
   type DeploymentListRow,
   type DeploymentRow,
+  type DeploymentSummaryRow,
 } from "../repositories/deployments";
 import {
   closeDeploymentBids,
@@ -40,7 +38,7 @@ import {
   type BidRow,
   type LeaseRow,
 } from "../repositories/market";
-import { addCredit, spendCredit } from "../repositories/users";
+import { activeDeploymentCount, addCredit, countActiveDeployment, spendCredit } from "../repositories/users";
 import { deploymentListItemView, deploymentView, type SettledDeployment } from "./deployment-view";
 import { LEASE_CLOSED_OWNER, dryHeightOf, persistSettlement, settleInMemory } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
@@ -82,6 +80,7 @@ export class DeploymentService {
     const dseq = await this.#ctx.db.transaction().execute(async (trx) => {
       if (!(await spendCredit(trx, userId, depositMicro)))
         throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
+      await countActiveDeployment(trx, userId, 1);
       const dseq = await this.#insertWithFreshDseq(trx, {
         user_id: userId,
         dseq: 0,
@@ -134,7 +133,7 @@ export class DeploymentService {
       listEscrowDeposits(this.#ctx.db, userId, [dseq]),
       this.#ctx.owners.addressOf(userId),
     ]);
-    const groups = JSON.parse(settled.row.groups_json) as OrderGroup[];
+    const groups = parseGroups(settled.row.groups_json);
     return deploymentView(owner, settled, leases, deposits, this.#ctx.config.denom, (lease) =>
       this.#statusOf(settled.row, groups, lease),
     );
@@ -142,7 +141,13 @@ export class DeploymentService {
 
   async list(userId: string, skip: number | undefined, limit: number | undefined): Promise<DeploymentPage> {
     const height = this.#ctx.clock.height();
-    const { rows, total } = await listActivePage(this.#ctx.db, userId, height, skip ?? 0, limit);
+    // Deployments whose escrow ran dry since their last write are closed first, so the page and
+    // the total (a counter, not a COUNT over the user's history) only see active ones.
+    for (const dry of await listDryDeployments(this.#ctx.db, userId, height)) await this.mutate(userId, dry, async () => undefined);
+    const [rows, total] = await Promise.all([
+      listActivePage(this.#ctx.db, userId, skip ?? 0, limit),
+      activeDeploymentCount(this.#ctx.db, userId),
+    ]);
     const dseqs = rows.map((r) => r.dseq);
     const [leases, deposits, owner] = await Promise.all([
       listLeases(this.#ctx.db, userId, dseqs),
@@ -243,6 +248,7 @@ export class DeploymentService {
         escrow_rate: "0",
         escrow_dry_height: null,
       });
+      await countActiveDeployment(trx, userId, -1);
       await closeLeases(trx, userId, dseq, "closed", height, LEASE_CLOSED_OWNER);
       await closeDeploymentBids(trx, userId, dseq);
       if (refund > 0n) await addCredit(trx, userId, Number(refund));
@@ -250,13 +256,13 @@ export class DeploymentService {
   }
 
   /** The deployment settled to now; a deployment whose escrow ran dry is closed first (persisted). */
-  async settledOrThrow(userId: string, dseq: number): Promise<SettledDeployment> {
-    const row = await findDeployment(this.#ctx.db, userId, dseq);
+  async settledOrThrow(userId: string, dseq: number): Promise<SettledDeployment<DeploymentSummaryRow>> {
+    const row = await findDeploymentSummary(this.#ctx.db, userId, dseq);
     if (!row) throw notFound(DEPLOYMENT_NOT_FOUND);
     const settled = settleInMemory(row, this.#ctx.clock.height());
     if (settled.dryHeight === undefined) return settled;
     await this.mutate(userId, dseq, async () => undefined);
-    const closed = await findDeployment(this.#ctx.db, userId, dseq);
+    const closed = await findDeploymentSummary(this.#ctx.db, userId, dseq);
     if (!closed) throw notFound(DEPLOYMENT_NOT_FOUND);
     return settleInMemory(closed, this.#ctx.clock.height());
   }
@@ -351,6 +357,19 @@ export class DeploymentService {
       providerOffline: provider.offline || this.#ctx.config.faults.providersOffline,
     });
   }
+}
+
+/** Parsed order groups by their JSON: a deployment's groups change only with its manifest. */
+const groupCache = new Map<string, OrderGroup[]>();
+const GROUP_CACHE_SIZE = 200;
+
+function parseGroups(json: string): OrderGroup[] {
+  const cached = groupCache.get(json);
+  if (cached) return cached;
+  const groups = JSON.parse(json) as OrderGroup[];
+  if (groupCache.size >= GROUP_CACHE_SIZE) groupCache.clear();
+  groupCache.set(json, groups);
+  return groups;
 }
 
 function toMicro(usd: number): number {

@@ -3,6 +3,7 @@ import type { Database } from "../db/schema";
 import { fundedUntil, settleEscrow } from "../market";
 import { updateDeployment, type DeploymentListRow } from "../repositories/deployments";
 import { closeDeploymentBids, closeLeases } from "../repositories/market";
+import { countActiveDeployment } from "../repositories/users";
 import { INSUFFICIENT_FUNDS_REASON, type SettledDeployment } from "./deployment-view";
 
 export const LEASE_CLOSED_INSUFFICIENT_FUNDS = "lease_closed_insufficient_funds";
@@ -12,10 +13,10 @@ export const LEASE_CLOSED_OWNER = "lease_closed_owner";
  * A deployment's escrow settled up to `height` in memory (O(1): funds - rate x blocks), with the
  * dry height when it ran out on the way. Closed deployments are returned as stored.
  */
-export function settleInMemory(
-  row: DeploymentListRow,
+export function settleInMemory<R extends DeploymentListRow>(
+  row: R,
   height: number,
-): SettledDeployment & { dryHeight?: number } {
+): SettledDeployment<R> & { dryHeight?: number } {
   const funds = BigInt(row.escrow_funds);
   const transferred = BigInt(row.escrow_transferred);
   if (row.state !== "active") {
@@ -70,6 +71,7 @@ export async function persistSettlement(
       : {}),
   });
   if (settled.dryHeight !== undefined) {
+    await countActiveDeployment(trx, row.user_id, -1);
     await closeLeases(
       trx,
       row.user_id,

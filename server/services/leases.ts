@@ -1,4 +1,4 @@
-import type { BidListItem, Deployment } from "../../sdk";
+import type { BidListItem, Deployment } from "../../sdk/contract";
 import { badRequest, notFound } from "../http/errors";
 import { decFromMicro, formatDec } from "../market";
 import { updateDeployment } from "../repositories/deployments";

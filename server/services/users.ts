@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { toBech32 } from "@cosmjs/encoding";
 import type { Kysely } from "kysely";
-import { usdToMicro } from "../../sdk";
+import { usdToMicro } from "../../sdk/money";
 import type { Database } from "../db/schema";
 import {
   addCredit,
@@ -60,6 +60,7 @@ export class UserService {
       email: normalized,
       address: walletAddress(id),
       credit_micro: credit,
+      active_deployments: 0,
       created_at: this.#now(),
     };
     return this.#db.transaction().execute(async (trx) => {
