@@ -10,6 +10,7 @@ import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { SERVER_NODE_FLAGS } from "../server/cli";
 import { startPostgresTestCluster } from "../server/db/postgres-test-cluster";
 import { helloSdl } from "../server/test-support/http";
 
@@ -45,9 +46,13 @@ interface Measure {
 
 /** Seeds a store in a process of its own, so the server measured afterwards starts fresh. */
 function seed(count: number, storeArgs: string[]): Promise<Seeded> {
-  const child = spawn(process.execPath, [join(__dirname, "server-target.js"), "seed", "--deployments", String(count), ...storeArgs], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, "server-target.js"), "seed", "--deployments", String(count), ...storeArgs],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let out = "";
   child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolveSeed, reject) => {
@@ -60,7 +65,11 @@ function seed(count: number, storeArgs: string[]): Promise<Seeded> {
 }
 
 function startTarget(args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, [join(__dirname, "server-target.js"), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  // The reference server runs with the V8 flags of the akash-ref-api binary; the ceiling without.
+  const flags = args[0] === "ref" ? SERVER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, join(__dirname, "server-target.js"), ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolveTarget, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -79,11 +88,26 @@ async function stopTarget(target: Target): Promise<void> {
   await exited;
 }
 
-async function load(options: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<Measure> {
+async function load(options: {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  connections?: number;
+}): Promise<Measure> {
   await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: 2 });
-  const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: SECONDS });
+  const result = await autocannon({
+    ...options,
+    connections: options.connections ?? CONNECTIONS,
+    duration: SECONDS,
+  });
   const failures = result.errors + result.timeouts + result.non2xx;
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: failures };
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: failures,
+  };
 }
 
 async function rssMb(target: Target): Promise<number> {
@@ -101,6 +125,10 @@ interface StoreResult {
   listFirst: Measure;
   listDeep: Measure;
   listSmall: Measure;
+  /** One unpaginated GET /v1/deployments (every active deployment in one answer). */
+  listAllMs: number;
+  allCount: number;
+  rssAfterAll: number;
 }
 
 async function benchStore(store: string, storeArgs: () => Promise<string[]>): Promise<StoreResult> {
@@ -112,7 +140,10 @@ async function benchStore(store: string, storeArgs: () => Promise<string[]>): Pr
     const rssSeeded = await rssMb(target);
     const read = await load({ url: `${target.url}/v1/deployments/${seeded.dseq}`, headers });
     const listFirst = await load({ url: `${target.url}/v1/deployments?skip=0&limit=10`, headers });
-    const listDeep = await load({ url: `${target.url}/v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10`, headers });
+    const listDeep = await load({
+      url: `${target.url}/v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10`,
+      headers,
+    });
     const create = await load({
       url: `${target.url}/v1/deployments`,
       method: "POST",
@@ -121,14 +152,35 @@ async function benchStore(store: string, storeArgs: () => Promise<string[]>): Pr
       connections: 8,
     });
     const rssAfter = await rssMb(target);
+    const started = performance.now();
+    const all = await fetch(`${target.url}/v1/deployments`, { headers });
+    const allCount = ((await all.json()) as { data: { deployments: unknown[] } }).data.deployments.length;
+    const listAllMs = Math.round(performance.now() - started);
+    const rssAfterAll = await rssMb(target);
     await stopTarget(target);
     // The same listing on a store with 100 deployments: O(page) means about the same latency.
     const smallStore = await storeArgs();
     const smallSeed = await seed(100, smallStore);
     const small = await startTarget(["ref", ...smallStore]);
-    const listSmall = await load({ url: `${small.url}/v1/deployments?skip=0&limit=10`, headers: { "x-api-key": smallSeed.apiKey } });
+    const listSmall = await load({
+      url: `${small.url}/v1/deployments?skip=0&limit=10`,
+      headers: { "x-api-key": smallSeed.apiKey },
+    });
     await stopTarget(small);
-    return { store, seedMs: seeded.seedMs, rssSeeded, rssAfter, read, create, listFirst, listDeep, listSmall };
+    return {
+      store,
+      seedMs: seeded.seedMs,
+      rssSeeded,
+      rssAfter,
+      read,
+      create,
+      listFirst,
+      listDeep,
+      listSmall,
+      listAllMs,
+      allCount,
+      rssAfterAll,
+    };
   } finally {
     await stopTarget(target);
   }
@@ -148,7 +200,10 @@ async function main(): Promise<void> {
   const cluster = await startPostgresTestCluster();
   let postgres: StoreResult;
   try {
-    postgres = await benchStore("PostgreSQL (local cluster, pool of 10)", async () => ["--database-url", await cluster.createDatabase()]);
+    postgres = await benchStore("PostgreSQL (local cluster, pool of 10)", async () => [
+      "--database-url",
+      await cluster.createDatabase(),
+    ]);
   } finally {
     await cluster.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -156,9 +211,21 @@ async function main(): Promise<void> {
 
   const ratio = sqlite.read.rps / ceiling.rps;
   const goals = [
-    { goal: "authenticated read >= 40% of the bare ceiling (SQLite)", ok: ratio >= 0.4, value: `${(ratio * 100).toFixed(0)}%` },
-    { goal: `RSS < 150 MB with ${DEPLOYMENTS} deployments (SQLite, after load)`, ok: sqlite.rssAfter < 150, value: `${sqlite.rssAfter} MB` },
-    { goal: `RSS < 150 MB with ${DEPLOYMENTS} deployments (PostgreSQL, after load)`, ok: postgres.rssAfter < 150, value: `${postgres.rssAfter} MB` },
+    {
+      goal: "authenticated read >= 40% of the bare ceiling (SQLite)",
+      ok: ratio >= 0.4,
+      value: `${(ratio * 100).toFixed(0)}%`,
+    },
+    {
+      goal: `RSS < 150 MB with ${DEPLOYMENTS} deployments (SQLite, after load)`,
+      ok: sqlite.rssAfter < 150,
+      value: `${sqlite.rssAfter} MB`,
+    },
+    {
+      goal: `RSS < 150 MB with ${DEPLOYMENTS} deployments (PostgreSQL, after load)`,
+      ok: postgres.rssAfter < 150,
+      value: `${postgres.rssAfter} MB`,
+    },
     {
       goal: `listing O(page): first page p99 with ${DEPLOYMENTS} deployments within 2x of 100 (SQLite)`,
       ok: sqlite.listFirst.p99 <= Math.max(2 * sqlite.listSmall.p99, sqlite.listSmall.p99 + 5),
@@ -175,14 +242,19 @@ function row(name: string, m: Measure, ceiling?: Measure): string {
   return `| ${name} | ${m.rps} | ${m.p50} | ${m.p99} | ${share} | ${m.errors} |`;
 }
 
-function report(ceiling: Measure, stores: StoreResult[], goals: { goal: string; ok: boolean; value: string }[]): string {
+function report(
+  ceiling: Measure,
+  stores: StoreResult[],
+  goals: { goal: string; ok: boolean; value: string }[],
+): string {
   const lines = [
     "# Reference server benchmark",
     "",
     "`bench/server-load.ts` (issue 4): each server runs in its own child process (`bench/server-target.ts`);",
     "autocannon drives the load from the parent process. A separate process first seeds the store with",
     `${DEPLOYMENTS} deployments of one user (plus one with an active lease: the deployment that is read), then a`,
-    `fresh server is started on it (logs at level warn). ${SECONDS} s per measurement after a 2 s warm-up,`,
+    `fresh server is started on it (logs at level warn, V8 flags of the binary: ${SERVER_NODE_FLAGS.join(" ")}).`,
+    `${SECONDS} s per measurement after a 2 s warm-up,`,
     `${CONNECTIONS} connections (create: 8).`,
     "",
     "Command (after `make build`):",
@@ -202,14 +274,30 @@ function report(ceiling: Measure, stores: StoreResult[], goals: { goal: string; 
   for (const s of stores) {
     lines.push(
       row(`${s.store}: authenticated \`GET /v1/deployments/{dseq}\``, s.read, ceiling),
-      row(`${s.store}: \`POST /v1/deployments\` (SDL compile + deposit + bids, one transaction)`, s.create, ceiling),
+      row(
+        `${s.store}: \`POST /v1/deployments\` (SDL compile + deposit + bids, one transaction)`,
+        s.create,
+        ceiling,
+      ),
       row(`${s.store}: \`GET /v1/deployments?limit=10\` (${DEPLOYMENTS} stored)`, s.listFirst, ceiling),
-      row(`${s.store}: \`GET /v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10\``, s.listDeep, ceiling),
+      row(
+        `${s.store}: \`GET /v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10\``,
+        s.listDeep,
+        ceiling,
+      ),
       row(`${s.store}: \`GET /v1/deployments?limit=10\` (100 stored)`, s.listSmall, ceiling),
     );
   }
-  lines.push("", "| store | seed time (separate process) | server RSS at start | server RSS after the load runs |", "|---|---|---|---|");
-  for (const s of stores) lines.push(`| ${s.store} | ${(s.seedMs / 1000).toFixed(1)} s | ${s.rssSeeded} MB | ${s.rssAfter} MB |`);
+  lines.push(
+    "",
+    "| store | seed time (separate process) | server RSS at start | RSS after the load runs | one unpaginated list | RSS after it |",
+    "|---|---|---|---|---|---|",
+  );
+  for (const s of stores) {
+    lines.push(
+      `| ${s.store} | ${(s.seedMs / 1000).toFixed(1)} s | ${s.rssSeeded} MB | ${s.rssAfter} MB | ${s.allCount} deployments in ${s.listAllMs} ms | ${s.rssAfterAll} MB |`,
+    );
+  }
   lines.push("", "Goals:", "");
   for (const g of goals) lines.push(`- ${g.ok ? "met" : "MISSED"}: ${g.goal}: ${g.value}`);
   lines.push("");

@@ -12,6 +12,7 @@ import {
   type CreatedDeployment,
   type CreateLeaseBody,
   type Deployment,
+  type DeploymentListItem,
 } from "../../sdk";
 
 export interface AkashApi {
@@ -35,6 +36,8 @@ export interface AkashApi {
   updateDeployment(dseq: string, sdl: string): Promise<Deployment>;
   /** Closing a closed or unknown deployment succeeds. */
   closeDeployment(dseq: string): Promise<void>;
+  /** Active deployments, every page. */
+  listDeployments(): Promise<DeploymentListItem[]>;
   deposit(dseq: string, usd: number, idempotencyKey: string): Promise<Deployment>;
   listBids(dseq: string): Promise<BidListItem[]>;
   createLease(body: CreateLeaseBody): Promise<Deployment>;
@@ -46,6 +49,11 @@ export class CertificatesUnavailableError extends Error {
 }
 
 export const isNotFound = (err: unknown) => err instanceof AkashApiError && err.status === 404;
+
+/** A failure after which the request may still have run on the server (no answer, or a 5xx). */
+export const mayHaveRun = (err: unknown) =>
+  err instanceof AkashApiError &&
+  (err.kind === "network" || err.kind === "timeout" || (err.kind === "http" && (err.status ?? 0) >= 500));
 
 /** The live API answers 400 "endpoint removed" for certificates; other servers may 404/405. */
 function certificatesRemoved(err: unknown): boolean {
@@ -107,6 +115,11 @@ export function createApi(client: AkashClient): AkashApi {
     updateDeployment: (dseq, sdl) => client.updateDeployment(dseq, sdl),
     closeDeployment: async (dseq) => {
       await orUndefined(client.closeDeployment(dseq));
+    },
+    listDeployments: async () => {
+      const all: DeploymentListItem[] = [];
+      for await (const item of client.listAllDeployments()) all.push(item);
+      return all;
     },
     deposit: (dseq, usd, idempotencyKey) => client.depositDeployment(dseq, usd, { idempotencyKey }),
     listBids: (dseq) => client.listBids(dseq),

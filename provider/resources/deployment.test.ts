@@ -1,7 +1,11 @@
 // Deployment handlers against the reference API on loopback.
 import assert from "node:assert/strict";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { AkashClient } from "../../sdk";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
+import { createApi } from "./api";
 import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } from "./deployment";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
 import { UNKNOWN } from "./handler";
@@ -128,11 +132,75 @@ describe("Deployment handlers", () => {
     });
   });
 
+  test("a create whose answer is lost (an API without replay) adopts the deployment instead of leaking it", async () => {
+    // A loopback gateway: the create runs on the reference API, its answer is replaced by a 502.
+    let dropped = false;
+    const upstream = new URL(ref.server.url);
+    const gateway = createServer((req, res) => {
+      const out = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          if (req.method === "POST" && req.url === "/v1/deployments" && !dropped) {
+            dropped = true;
+            answer.resume();
+            res.writeHead(502, { "content-type": "application/json" });
+            res.end(
+              JSON.stringify({
+                error: "BadGatewayError",
+                message: "upstream timed out",
+                code: "bad_gateway",
+                type: "server_error",
+              }),
+            );
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(out);
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+      // Like the live API: the client must not retry a create blindly.
+      const client = new AkashClient({ apiKey: ref.apiKey, baseUrl, trustIdempotencyKey: false });
+      const logs: string[] = [];
+      const ctx = { api: createApi(client), log: { info: () => {}, warn: (m: string) => void logs.push(m) } };
+      const sdl = nginxSdl("nginx:lost-answer");
+      const { id, outs } = await h.create(ctx, { sdl, deposit: 5, creationKey: `lost/${Math.random()}` });
+      assert.ok(dropped);
+      const same = (await ref.client.listDeployments()).deployments.filter(
+        (d) => d.deployment.hash === outs.manifestHash,
+      );
+      assert.deepEqual(
+        same.map((d) => d.deployment.id.dseq),
+        [id],
+        "exactly one deployment, the one in state",
+      );
+      assert.match(logs.join("\n"), /appeared meanwhile; adopting it/);
+      await h.delete(ref.context(), id, outs);
+    } finally {
+      gateway.close();
+    }
+  });
+
   test("the same creation key never makes a second deployment", async () => {
     const inputs = { sdl: nginxSdl(), deposit: 5, creationKey: `retry/${Math.random()}` };
     const first = await h.create(ref.context(), inputs);
     const again = await h.create(ref.context(), inputs);
     assert.equal(again.id, first.id, "a retried create returns the deployment it already made");
+    // A replacement with the same inputs (pulumi up --replace): the engine diffed the old one first.
+    await h.diff(first.id, first.outs, inputs);
+    const replacement = await h.create(ref.context(), inputs);
+    assert.notEqual(replacement.id, first.id, "a replacement gets its own deployment");
+    await h.delete(ref.context(), replacement.id, replacement.outs);
     await h.delete(ref.context(), first.id, first.outs);
     const afterClose = await h.create(ref.context(), inputs);
     assert.notEqual(afterClose.id, first.id, "after a close, the same key makes a fresh deployment");

@@ -6,9 +6,10 @@
 // - Drift: closed deployments disappear on refresh; an SDL changed elsewhere shows as an `sdl` change;
 //   escrow figures refresh freely but only the funding status (against `minEscrowUsd`) counts as drift.
 import { createHash, randomUUID } from "node:crypto";
-import { manifestToSortedJSON, generateManifest } from "@akashnetwork/chain-sdk";
+import { generateManifest, generateManifestVersion, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
 import { parse as parseYaml } from "yaml";
-import type { Deployment } from "../../sdk";
+import type { CreatedDeployment, Deployment } from "../../sdk";
+import { mayHaveRun } from "./api";
 import { leaseMeetsPolicy } from "./bid-selection";
 import { escrowOutputs, trimDecimal, type EscrowOutputs } from "./escrow";
 import {
@@ -84,10 +85,48 @@ export const SDL_DRIFT_PREFIX = "# SDL changed outside Pulumi";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-function localManifest(sdl: string): string {
+/**
+ * Creates the deployment; when the request fails in a way that it may still have run (the live API
+ * ignores Idempotency-Key, so the client cannot retry it blindly), looks for the deployment it would
+ * have made: same manifest version, created after the request was sent (the live API's dseq is the
+ * creation time in ms), not in state. Exactly one such deployment is adopted instead of leaked.
+ */
+async function createOrRecover(
+  ctx: HandlerContext,
+  inputs: DeploymentInputs,
+  key: string,
+): Promise<CreatedDeployment> {
+  const sentAt = Date.now();
+  try {
+    return await ctx.api.createDeployment(inputs.sdl, inputs.deposit, key);
+  } catch (err) {
+    if (!mayHaveRun(err)) throw err;
+    const groups = manifestGroups(inputs.sdl);
+    const hash = Buffer.from(await generateManifestVersion(groups)).toString("base64");
+    const clockSkewMs = 60_000;
+    const candidates = (await ctx.api.listDeployments().catch(() => [])).filter(
+      (d) =>
+        d.deployment.hash === hash &&
+        Number(d.deployment.id.dseq) >= sentAt - clockSkewMs &&
+        !inState.has(d.deployment.id.dseq),
+    );
+    if (candidates.length !== 1) throw err;
+    const dseq = candidates[0]!.deployment.id.dseq;
+    ctx.log.warn(
+      `creating the deployment failed (${(err as Error).message}) but deployment ${dseq} with this SDL appeared meanwhile; adopting it`,
+    );
+    return { dseq, manifest: manifestToSortedJSON(groups) };
+  }
+}
+
+function manifestGroups(sdl: string) {
   const result = generateManifest(parseYaml(sdl) as Parameters<typeof generateManifest>[0]);
   if (!result.ok) throw new Error("Invalid SDL");
-  return manifestToSortedJSON(result.value.groups);
+  return result.value.groups;
+}
+
+function localManifest(sdl: string): string {
+  return manifestToSortedJSON(manifestGroups(sdl));
 }
 
 function leaseSummaries(deployment: Deployment): LeaseSummary[] {
@@ -152,6 +191,14 @@ function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: 
   }
 }
 
+/**
+ * Deployments this provider process has seen in state (diffed, read or updated). A replacement is
+ * created after the engine diffed the resource it replaces, so its create can tell "the API replayed
+ * the deployment I am replacing" (make a new one) from "the API replayed one a killed run leaked"
+ * (adopt it).
+ */
+const inState = new Set<string>();
+
 export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
   async check(olds, news) {
     const failures: CheckFailure[] = [];
@@ -179,7 +226,8 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     return { inputs: news, failures };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news, ctx) {
+    inState.add(id);
     const parsed = parseSdl(news.sdl);
     const replaces =
       parsed.ok &&
@@ -189,9 +237,10 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
         : [];
     const selectionChanged =
       JSON.stringify(olds.selection ?? null) !== JSON.stringify(news.selection ?? null);
-    const ruledOut = (olds.leases ?? []).filter(
-      (l) => l.state === "active" && leaseMeetsPolicy(l, news.selection),
-    );
+    // Leases are created after the deployment, so recorded outputs may not list them: ask the API.
+    const live = selectionChanged && ctx ? await ctx.api.getDeployment(id) : undefined;
+    const leases = live ? leaseSummaries(live) : (olds.leases ?? []);
+    const ruledOut = leases.filter((l) => l.state === "active" && leaseMeetsPolicy(l, news.selection));
     if (selectionChanged && ruledOut.length && !isUnknown(news.selection)) replaces.push("selection");
     const changes =
       replaces.length > 0 ||
@@ -206,7 +255,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   async create(ctx, inputs) {
     const parsed = requireSdl(inputs.sdl);
     const key = creationIdempotencyKey(inputs);
-    let created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, key);
+    let created = await createOrRecover(ctx, inputs, key);
     const readBack = async () => {
       try {
         return await ctx.api.getDeployment(created.dseq);
@@ -226,9 +275,10 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       }
     };
     let deployment = await readBack();
-    if (deployment?.deployment.state === "closed") {
-      // The key answered with a deployment this resource created earlier and has since closed
-      // (destroy then up within the API's idempotency window): ask for a new one.
+    if (deployment?.deployment.state === "closed" || inState.has(created.dseq)) {
+      // The key answered with a deployment this resource made earlier that is closed (destroy, then
+      // up within the API's idempotency window) or still in state (this create replaces it): the
+      // caller wants a new one. A deployment nobody has in state (a killed up) is adopted instead.
       created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, `${key}-${Date.now()}`);
       deployment = await readBack();
     }
@@ -251,6 +301,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async read(ctx, id, props) {
+    inState.add(id);
     const deployment = await ctx.api.getDeployment(id);
     if (!deployment || deployment.deployment.state !== "active") return {};
     const groups = props.groups?.map((g) => ({ ...g, fingerprint: "" })) ?? [];
@@ -262,6 +313,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async update(ctx, id, olds, news) {
+    inState.add(id);
     const parsed = requireSdl(news.sdl);
     if (parsed.resourcesFingerprint !== olds.resourcesFingerprint) {
       throw new Error(

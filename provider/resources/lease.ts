@@ -2,7 +2,8 @@
 // the services. Id = dseq/gseq/oseq/provider.
 // The managed-wallet API cannot close a single lease (only the whole deployment), and it cannot move
 // a lease to another provider: such changes are replacements, and creating the replacement fails
-// with a clear message while the old lease is still active (replace the Deployment to re-bid).
+// with a clear message while the old lease is still active (give the Deployment the same selection,
+// and a change that rules out the current lease replaces the Deployment, so the Lease re-bids).
 import {
   describeRejections,
   leaseMeetsPolicy,

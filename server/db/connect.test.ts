@@ -12,7 +12,14 @@ describeEachStore("store", (store) => {
     const first = await openStore(options);
     await first.db
       .insertInto("users")
-      .values({ id: "u1", email: "a@b.c", address: "akash1x", credit_micro: 5, active_deployments: 0, created_at: 1 })
+      .values({
+        id: "u1",
+        email: "a@b.c",
+        address: "akash1x",
+        credit_micro: 5,
+        active_deployments: 0,
+        created_at: 1,
+      })
       .execute();
     await first.close();
     const second = await openStore(options);

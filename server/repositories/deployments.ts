@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, DeploymentsTable, EscrowDepositsTable, ManifestVersionsTable } from "../db/schema";
+import { MAX_IN_LIST } from "./market";
 
 export type DeploymentRow = DeploymentsTable;
 export type EscrowDepositRow = EscrowDepositsTable;
@@ -85,7 +86,11 @@ export async function listActivePage(
 }
 
 /** Active deployments whose escrow ran dry at or before `height` but are not closed yet (usually none). */
-export async function listDryDeployments(db: Kysely<Database>, userId: string, height: number): Promise<number[]> {
+export async function listDryDeployments(
+  db: Kysely<Database>,
+  userId: string,
+  height: number,
+): Promise<number[]> {
   const rows = await db
     .selectFrom("deployments")
     .select("dseq")
@@ -147,14 +152,17 @@ export async function listEscrowDeposits(
   dseqs: readonly number[],
 ): Promise<EscrowDepositRow[]> {
   if (dseqs.length === 0) return [];
-  return db
+  // A very long IN list (an unpaginated listing) costs more than reading the user's rows.
+  const wanted = dseqs.length > MAX_IN_LIST ? new Set(dseqs) : undefined;
+  const rows = await db
     .selectFrom("escrow_deposits")
     .selectAll()
     .where("user_id", "=", userId)
-    .where("dseq", "in", dseqs)
+    .$if(wanted === undefined, (q) => q.where("dseq", "in", dseqs))
     .orderBy("created_at")
     .orderBy("id")
     .execute();
+  return wanted ? rows.filter((row) => wanted.has(row.dseq)) : rows;
 }
 
 export async function insertManifestVersion(db: Kysely<Database>, row: ManifestVersionRow): Promise<void> {

@@ -2,6 +2,9 @@ import type { Kysely } from "kysely";
 import type { BidsTable, Database, LeasesTable } from "../db/schema";
 
 export type BidRow = BidsTable;
+
+/** Above this many ids, rows are selected by user and filtered in memory instead of `IN (...)`. */
+export const MAX_IN_LIST = 500;
 export type LeaseRow = LeasesTable;
 
 export interface OrderId {
@@ -112,16 +115,19 @@ export async function listLeases(
   dseqs: readonly number[],
 ): Promise<LeaseRow[]> {
   if (dseqs.length === 0) return [];
-  return db
+  // A very long IN list (an unpaginated listing) costs more than reading the user's rows.
+  const wanted = dseqs.length > MAX_IN_LIST ? new Set(dseqs) : undefined;
+  const rows = await db
     .selectFrom("leases")
     .selectAll()
     .where("user_id", "=", userId)
-    .where("dseq", "in", dseqs)
+    .$if(wanted === undefined, (q) => q.where("dseq", "in", dseqs))
     .orderBy("dseq")
     .orderBy("gseq")
     .orderBy("oseq")
     .orderBy("created_at")
     .execute();
+  return wanted ? rows.filter((row) => wanted.has(row.dseq)) : rows;
 }
 
 /** Closes the deployment's active leases at `height` with a state (closed / insufficient_funds) and reason. */
@@ -139,5 +145,19 @@ export async function closeLeases(
     .where("user_id", "=", userId)
     .where("dseq", "=", dseq)
     .where("state", "=", "active")
+    .execute();
+}
+
+/** Every active lease with its deployment's groups: what providers have committed (capacity). */
+export async function listActiveLeaseGroups(
+  db: Kysely<Database>,
+): Promise<{ provider: string; gseq: number; groups_json: string }[]> {
+  return db
+    .selectFrom("leases")
+    .innerJoin("deployments", (join) =>
+      join.onRef("deployments.user_id", "=", "leases.user_id").onRef("deployments.dseq", "=", "leases.dseq"),
+    )
+    .select(["leases.provider", "leases.gseq", "deployments.groups_json"])
+    .where("leases.state", "=", "active")
     .execute();
 }

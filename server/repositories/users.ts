@@ -28,7 +28,11 @@ export async function addCredit(db: Kysely<Database>, userId: string, micro: num
 }
 
 /** Adjusts the user's count of active deployments (+1 on create, -1 when one closes). */
-export async function countActiveDeployment(db: Kysely<Database>, userId: string, delta: 1 | -1): Promise<void> {
+export async function countActiveDeployment(
+  db: Kysely<Database>,
+  userId: string,
+  delta: 1 | -1,
+): Promise<void> {
   await db
     .updateTable("users")
     .set((eb) => ({ active_deployments: eb("active_deployments", "+", delta) }))
@@ -37,7 +41,11 @@ export async function countActiveDeployment(db: Kysely<Database>, userId: string
 }
 
 export async function activeDeploymentCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db.selectFrom("users").select("active_deployments").where("id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("users")
+    .select("active_deployments")
+    .where("id", "=", userId)
+    .executeTakeFirst();
   return row?.active_deployments ?? 0;
 }
 

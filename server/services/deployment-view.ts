@@ -1,4 +1,10 @@
-import type { Deployment, DeploymentListItem, EscrowAccount, LeaseStatus, LeaseWithStatus } from "../../sdk/contract";
+import type {
+  Deployment,
+  DeploymentListItem,
+  EscrowAccount,
+  LeaseStatus,
+  LeaseWithStatus,
+} from "../../sdk/contract";
 import { decFromMicro, formatDec } from "../market";
 import type { DeploymentListRow, EscrowDepositRow } from "../repositories/deployments";
 import type { LeaseRow } from "../repositories/market";

@@ -5,17 +5,21 @@ import { usdToMicro } from "../../sdk/money";
 import type { Database } from "../db/schema";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import {
+  addUsage,
   compareGroupResources,
   compileSdl,
   decFromMicro,
   decToMicroFloor,
+  emptyUsage,
+  findProvider,
   InvalidSdlError,
   leaseStatus,
+  leaseUsage,
   planBids,
   resourcesOffer,
-  findProvider,
   type CompiledSdl,
   type OrderGroup,
+  type ProviderUsage,
 } from "../market";
 import {
   findDeployment,
@@ -34,6 +38,7 @@ import {
   closeDeploymentBids,
   closeLeases,
   insertBids,
+  listActiveLeaseGroups,
   listLeases,
   type BidRow,
   type LeaseRow,
@@ -76,6 +81,7 @@ export class DeploymentService {
     const now = clock.now();
     const height = clock.heightAt(now);
     const funds = decFromMicro(depositMicro);
+    const usage = await this.#providerUsage();
 
     const dseq = await this.#ctx.db.transaction().execute(async (trx) => {
       if (!(await spendCredit(trx, userId, depositMicro)))
@@ -116,7 +122,7 @@ export class DeploymentService {
         groups_json: JSON.stringify(compiled.groups),
         created_at: now,
       });
-      await insertBids(trx, this.#plannedBids(userId, dseq, compiled.groups, now));
+      await insertBids(trx, this.#plannedBids(userId, dseq, compiled.groups, now, usage));
       return dseq;
     });
     return {
@@ -143,7 +149,8 @@ export class DeploymentService {
     const height = this.#ctx.clock.height();
     // Deployments whose escrow ran dry since their last write are closed first, so the page and
     // the total (a counter, not a COUNT over the user's history) only see active ones.
-    for (const dry of await listDryDeployments(this.#ctx.db, userId, height)) await this.mutate(userId, dry, async () => undefined);
+    for (const dry of await listDryDeployments(this.#ctx.db, userId, height))
+      await this.mutate(userId, dry, async () => undefined);
     const [rows, total] = await Promise.all([
       listActivePage(this.#ctx.db, userId, skip ?? 0, limit),
       activeDeploymentCount(this.#ctx.db, userId),
@@ -154,12 +161,14 @@ export class DeploymentService {
       listEscrowDeposits(this.#ctx.db, userId, dseqs),
       this.#ctx.owners.addressOf(userId),
     ]);
+    const leasesOf = groupByDseq(leases);
+    const depositsOf = groupByDseq(deposits);
     const deployments = rows.map((row) =>
       deploymentListItemView(
         owner,
         settleInMemory(row, height),
-        leases.filter((l) => l.dseq === row.dseq),
-        deposits.filter((d) => d.dseq === row.dseq),
+        leasesOf.get(row.dseq) ?? [],
+        depositsOf.get(row.dseq) ?? [],
         this.#ctx.config.denom,
       ),
     );
@@ -313,10 +322,33 @@ export class DeploymentService {
     throw new Error("could not allocate a dseq after 100 attempts");
   }
 
-  #plannedBids(userId: string, dseq: number, groups: OrderGroup[], now: number): BidRow[] {
+  /**
+   * What each provider has committed to active leases, so a provider only bids on what still fits
+   * its capacity. Derived from the store (not kept in memory), so replicas sharing one database agree.
+   */
+  async #providerUsage(): Promise<Map<string, ProviderUsage>> {
+    const usage = new Map<string, ProviderUsage>();
+    for (const lease of await listActiveLeaseGroups(this.#ctx.db)) {
+      const provider = findProvider(this.#ctx.fleet, lease.provider);
+      const group = parseGroups(lease.groups_json)[lease.gseq - 1];
+      if (!provider || !group) continue;
+      const used = usage.get(provider.address) ?? emptyUsage();
+      usage.set(provider.address, addUsage(used, leaseUsage(group, provider, used)));
+    }
+    return usage;
+  }
+
+  #plannedBids(
+    userId: string,
+    dseq: number,
+    groups: OrderGroup[],
+    now: number,
+    usage: Map<string, ProviderUsage>,
+  ): BidRow[] {
     const { config, fleet, clock } = this.#ctx;
     return groups.flatMap((group, index) => {
       const plan = planBids(group, fleet, {
+        usage: (address) => usage.get(address),
         denom: config.denom,
         ...(config.bidDelayMs !== undefined ? { bidDelayMs: config.bidDelayMs } : {}),
         faults: { bidDrought: config.faults.bidDrought, providersOffline: config.faults.providersOffline },
@@ -357,6 +389,16 @@ export class DeploymentService {
       providerOffline: provider.offline || this.#ctx.config.faults.providersOffline,
     });
   }
+}
+
+function groupByDseq<T extends { dseq: number }>(items: readonly T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const list = groups.get(item.dseq);
+    if (list) list.push(item);
+    else groups.set(item.dseq, [item]);
+  }
+  return groups;
 }
 
 /** Parsed order groups by their JSON: a deployment's groups change only with its manifest. */

@@ -288,3 +288,92 @@ describe("deployments, bids, leases, logs and events", () => {
     assert.equal(closing.at(-1)?.reason, "LeaseClosed");
   });
 });
+
+describe("provider capacity", () => {
+  test("a provider stops bidding once its active leases use its capacity, and bids again when they close", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const fleet = {
+      providers: [
+        {
+          name: "tiny",
+          address: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e",
+          hostUri: "https://provider.tiny.akash-sim.test:8443",
+          auditors: ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"],
+          capacity: { cpu: 1, memory: "4Gi", storage: "10Gi" },
+          bidDelayMs: 0,
+        },
+      ],
+    };
+    const server = await startServer({ logLevel: "silent", clock, fleet });
+    try {
+      const api = client(server.url, (await server.createUser("capacity@example.com", 100)).apiKey);
+      const leased: string[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        const { dseq, manifest } = (
+          await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })
+        ).body.data;
+        const [bid] = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data;
+        assert.ok(bid, `the provider still has room for deployment ${i + 1}`);
+        const answer = await api("POST", "/v1/leases", {
+          manifest,
+          leases: [{ dseq, gseq: 1, oseq: 1, provider: bid.bid.id.provider }],
+        });
+        assert.equal(answer.status, 200);
+        leased.push(dseq);
+      }
+      const full = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+        .data;
+      assert.deepEqual(
+        (await api("GET", `/v1/bids?dseq=${full.dseq}`)).body,
+        { data: [] },
+        "2 x 0.5 CPU fill 1 core",
+      );
+      await api("DELETE", `/v1/deployments/${leased[0]}`);
+      const again = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+        .data;
+      assert.equal((await api("GET", `/v1/bids?dseq=${again.dseq}`)).body.data.length, 1);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("large listings", () => {
+  test("an unpaginated list of more than 500 deployments gives each its own leases and deposits", async () => {
+    const server = await startServer({
+      logLevel: "silent",
+      clock: new ManualClock({ startMs: START }),
+      bidDelayMs: 0,
+    });
+    try {
+      const { userId, apiKey } = await server.createUser("many@example.com", 5000);
+      const created: { dseq: string; manifest: string }[] = [];
+      for (let i = 0; i < 520; i += 1)
+        created.push(await server.services.deployments.create(userId, helloSdl(), 5));
+      const leased = created[7];
+      const topped = created[300];
+      assert.ok(leased && topped);
+      const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
+      assert.ok(bid);
+      await server.services.leases.create(userId, leased.manifest, [
+        { dseq: leased.dseq, gseq: 1, oseq: 1, provider: bid.id.provider },
+      ]);
+      await server.services.deployments.deposit(userId, Number(topped.dseq), 1);
+
+      const page = (await client(server.url, apiKey)("GET", "/v1/deployments")).body.data;
+      assert.equal(page.pagination.total, 520);
+      assert.equal(page.deployments.length, 520);
+      for (const item of page.deployments as {
+        deployment: { id: { dseq: string } };
+        leases: unknown[];
+        escrow_account: { state: { deposits: unknown[] } };
+      }[]) {
+        const dseq = item.deployment.id.dseq;
+        assert.equal(item.leases.length, dseq === leased.dseq ? 1 : 0, dseq);
+        assert.equal(item.escrow_account.state.deposits.length, dseq === topped.dseq ? 2 : 1, dseq);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
