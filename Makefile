@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 ENV = eval "$$(tools/env.sh)"
-# Node's test runner over the compiled tests; engine tests need the CLI on PATH.
+# Node's test runner expands the glob itself (quoted: the shell has no **); engine tests need the CLI on PATH.
 TESTS ?= dist/**/*.test.js
 
 .PHONY: help env setup build lint format test test-unit demo server bench clean
@@ -31,7 +31,7 @@ format:
 	@$(ENV); npx prettier --write .
 
 test: build lint
-	@$(ENV); tools/test.sh $(TESTS)
+	@$(ENV); tools/test.sh "$(TESTS)"
 
 demo: build
 	@$(ENV); tools/demo.sh
