@@ -6,10 +6,11 @@ ENV = eval "$$(tools/env.sh)"
 # Node's test runner expands the glob itself (quoted: the shell has no **); engine tests need the CLI on PATH.
 TESTS ?= dist/**/*.test.js
 
-.PHONY: help env setup build lint format test test-unit demo server bench clean
+.PHONY: help env setup build lint format test demo demo-destroy server bench clean
 
 help:
 	@echo "make demo    run the reference API and 'pulumi up' examples/nginx (the main job)"
+	@echo "make demo-destroy  destroy the demo stack (refunds the escrow) and stop the server"
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
 	@echo "make server  the reference API with --dev on 127.0.0.1:3080"
 	@echo "make bench   benchmarks (see bench/README.md)"
@@ -36,11 +37,14 @@ test: build lint
 demo: build
 	@$(ENV); tools/demo.sh
 
+demo-destroy:
+	@$(ENV); tools/demo.sh destroy
+
 server: build
 	@$(ENV); node dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
 
 bench: build
-	@$(ENV); tools/bench.sh
+	@$(ENV); tools/bench.sh $(BENCH)
 
 clean:
 	rm -rf dist .tmp test-output

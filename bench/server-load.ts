@@ -192,11 +192,16 @@ async function main(): Promise<void> {
   await stopTarget(hello);
 
   const dirs: string[] = [];
-  const sqlite = await benchStore("SQLite (node:sqlite, WAL, synchronous=FULL)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "akash-ref-bench-"));
-    dirs.push(dir);
-    return ["--data-dir", dir];
-  });
+  let sqlite: StoreResult;
+  try {
+    sqlite = await benchStore("SQLite (node:sqlite, WAL, synchronous=FULL)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "akash-ref-bench-"));
+      dirs.push(dir);
+      return ["--data-dir", dir];
+    });
+  } finally {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
   const cluster = await startPostgresTestCluster();
   let postgres: StoreResult;
   try {
@@ -206,7 +211,6 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await cluster.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 
   const ratio = sqlite.read.rps / ceiling.rps;

@@ -101,7 +101,7 @@ cat <<EOT
   API docs:     $url/v1/swagger
 
   Destroy it and stop the server:
-    eval "\$(make -s env)"; tools/demo.sh destroy
+    make demo-destroy
   Or by hand:
     cd $project && PULUMI_BACKEND_URL=file://$home/state pulumi destroy --stack demo
 EOT

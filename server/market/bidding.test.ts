@@ -15,7 +15,7 @@ import {
 import { parseDec } from "./dec";
 import { loadFleet, parseFleet, type Fleet, type Provider } from "./fleet";
 import { compileSdl, type OrderGroup } from "./sdl";
-import { DEFAULT_AUDITOR, GPU_SDL, IP_SDL, MULTI_GROUP_SDL, NGINX_SDL } from "./sdl-fixtures.test";
+import { DEFAULT_AUDITOR, GPU_SDL, IP_SDL, MULTI_GROUP_SDL, NGINX_SDL } from "./testing/sdl-fixtures";
 
 const fleet = loadFleet();
 

@@ -12,7 +12,7 @@ import {
 } from "./events";
 import { findProvider, loadFleet, type Provider } from "./fleet";
 import { compileSdl, type OrderGroup } from "./sdl";
-import { MULTI_GROUP_SDL, NGINX_SDL } from "./sdl-fixtures.test";
+import { MULTI_GROUP_SDL, NGINX_SDL } from "./testing/sdl-fixtures";
 
 const fra1 = findProvider(loadFleet(), "fra1") as Provider;
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);

@@ -12,7 +12,7 @@ import {
   parseFleet,
   parseSize,
 } from "./fleet";
-import { DEFAULT_AUDITOR } from "./sdl-fixtures.test";
+import { DEFAULT_AUDITOR } from "./testing/sdl-fixtures";
 
 const BECH32_ACCOUNT = /^akash1[02-9ac-hj-np-z]{38}$/;
 

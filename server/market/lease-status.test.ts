@@ -4,7 +4,7 @@ import { LeaseStatusSchema } from "../../sdk/contract/deployments";
 import { findProvider, loadFleet, type Provider } from "./fleet";
 import { ingressHost, leaseStatus, type LeaseStatusInput } from "./lease-status";
 import { compileSdl, type OrderGroup } from "./sdl";
-import { IP_SDL, MULTI_GROUP_SDL, NGINX_SDL } from "./sdl-fixtures.test";
+import { IP_SDL, MULTI_GROUP_SDL, NGINX_SDL } from "./testing/sdl-fixtures";
 
 const fleet = loadFleet();
 const fra1 = findProvider(fleet, "fra1") as Provider;

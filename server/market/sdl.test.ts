@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { compareGroupResources, compileSdl, InvalidSdlError } from "./sdl";
-import { DEFAULT_AUDITOR, GPU_SDL, IP_SDL, MULTI_GROUP_SDL, NGINX_SDL } from "./sdl-fixtures.test";
+import { DEFAULT_AUDITOR, GPU_SDL, IP_SDL, MULTI_GROUP_SDL, NGINX_SDL } from "./testing/sdl-fixtures";
 
 // What chain-sdk 1.0.0-alpha.25 produces for the seed SDL; the live API sends exactly this string.
 const NGINX_MANIFEST =

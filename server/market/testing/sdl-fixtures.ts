@@ -1,4 +1,4 @@
-// SDLs shared by the market tests; a *.test file so it never ships (sdl.test.ts compiles each).
+// SDLs shared by the market tests (testing/ is left out of the published package).
 
 export const DEFAULT_AUDITOR = "akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63";
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, one after the other (they share two cores; never run them in
+# parallel). Each writes its results to bench/results/<area>.md. Expects the env of tools/env.sh
+# and a build in dist/. Pass one of client|server|provider to run only that one.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+which=${1:-all}
+if [ "$which" = all ] || [ "$which" = server ]; then "$root/tools/setup-system.sh" >&2; fi
+case "$which" in all | client) node dist/bench/client-vs-fetch.js --rounds 5 --seconds 3 --concurrency 16 ;; esac
+case "$which" in all | server) node dist/bench/server-load.js ;; esac
+case "$which" in all | provider) node dist/bench/provider-fleet.js ;; esac
