@@ -206,6 +206,36 @@ export function copyProject(src: string, dest: string): string {
   return dest;
 }
 
+/**
+ * SIGKILLs a process and all its descendants, as a crash would. The pulumi CLI starts its plugins
+ * in process groups of their own, so killing the CLI's group alone leaves the provider plugin
+ * running (and finishing what it was doing). Linux only: it reads parent ids from /proc.
+ */
+export function killProcessTree(pid: number): void {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the parenthesised command name: state, ppid, ...
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  for (const p of tree) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Lists the files below a directory, for assertions on what a run left behind. */
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

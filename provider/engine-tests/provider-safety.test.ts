@@ -4,10 +4,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { nginxSdl } from "./sdl-fixtures";
-import { openProject } from "./project";
+import { openProject, type Project } from "./project";
 import { referenceApi } from "./reference-api";
+import { killProcessTree } from "./harness";
 
 const customSdl = path.join(__dirname, "../../../provider/engine-tests/fixtures/custom-sdl");
 
@@ -48,35 +49,50 @@ describe("safety with the real engine", () => {
     }
   });
 
-  test("an up killed mid-flight, then another up: one deployment, nothing leaked", async () => {
-    // Slow bids keep the first up inside Lease creation, after the deployment exists.
-    const ref = await referenceApi({ bidDelayMs: 4000 });
-    const project = await openProject("examples/nginx", { url: ref.server.url, apiKey: ref.apiKey });
+  test("an up killed while its Lease waits for bids, then another up: the lease that landed is adopted, one deployment", async () => {
+    const ref = await referenceApi({ bidDelayMs: 200 });
+    // A bid window holds each up's Lease create in its bid wait: the first up is killed there, and
+    // the second is there when the lease lands.
+    const project = await openProject(
+      customSdl,
+      { url: ref.server.url, apiKey: ref.apiKey },
+      { sdl: nginxSdl(), bidWindowSeconds: "20" },
+    );
+    const inBidWait = /first acceptable bid seen, collecting bids/;
     try {
-      const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
-        cwd: project.cwd,
-        env: { ...process.env, ...project.sandbox.env },
-        stdio: "ignore",
-        detached: true,
-      });
-      const deadline = Date.now() + 60_000;
-      while ((await ref.client.listDeployments()).deployments.length === 0) {
-        assert.ok(Date.now() < deadline, "the first up never created its deployment");
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      process.kill(-child.pid!, "SIGKILL");
-      await new Promise((r) => child.once("exit", r));
+      const first = startUp(project);
+      await first.waitFor(inBidWait);
+      // A crash: the CLI and its plugins die together (a live plugin would lease on its own).
+      killProcessTree(first.pid);
+      await first.exited;
+      const [killed] = (await ref.client.listDeployments()).deployments;
+      assert.ok(killed, "the killed run created its deployment");
+      assert.deepEqual(killed.leases, [], "the killed run had not leased yet");
 
       // What a user does after a killed run: release the stale lock, then run up again.
       await project.must(["cancel", "--yes"]);
-      const again = await project.run(["up", "--yes", "--skip-preview"]);
-      assert.equal(again.code, 0, again.stdout + again.stderr);
-      const dseq = String((await project.outputs()).dseq);
+      const manifest = deploymentManifest(JSON.parse((await project.must(["stack", "export"])).stdout));
+      const again = startUp(project);
+      await again.waitFor(inBidWait);
+      // The killed run's lease request landing late, while the re-run waits for bids.
+      const bid = (await ref.client.listBids(killed.deployment.id.dseq)).find((b) => b.bid.state === "open");
+      assert.ok(bid, "an open bid to accept");
+      await ref.client.createLease({
+        manifest,
+        leases: [{ dseq: killed.deployment.id.dseq, gseq: 1, oseq: 1, provider: bid.bid.id.provider }],
+      });
+      // Adoption takes a poll and the service start; waiting out the 20 s window means it failed.
+      const result = await again.exitWithin(15_000);
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, /adopting the active lease with akash1/);
+
+      const out = await project.outputs();
       assert.deepEqual(
-        (await ref.client.listDeployments()).deployments.map((d) => d.deployment.id.dseq),
-        [dseq],
-        "the re-run adopted the deployment the killed run created",
+        [String(out.dseq), String(out.provider)],
+        [killed.deployment.id.dseq, bid.bid.id.provider],
+        "the re-run adopted the killed run's deployment and the lease that landed",
       );
+      assert.equal((await ref.client.listDeployments()).deployments.length, 1, "no second deployment");
       await project.must(["destroy", "--yes", "--skip-preview"]);
       assert.equal((await ref.client.listDeployments()).deployments.length, 0);
       assert.ok(!project.stateText().includes(ref.apiKey), "API key found in state");
@@ -93,12 +109,7 @@ describe("adoption after an interrupted up", () => {
     const ref = await referenceApi({ bidDelayMs: 200, startDelayMs: 6000 });
     const project = await openProject("examples/nginx", { url: ref.server.url, apiKey: ref.apiKey });
     try {
-      const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
-        cwd: project.cwd,
-        env: { ...process.env, ...project.sandbox.env },
-        stdio: "ignore",
-        detached: true,
-      });
+      const child = startUp(project);
       const deadline = Date.now() + 60_000;
       let leased: { dseq: string; provider: string } | undefined;
       while (!leased) {
@@ -108,8 +119,8 @@ describe("adoption after an interrupted up", () => {
         if (item && lease) leased = { dseq: item.deployment.id.dseq, provider: lease.id.provider };
         else await new Promise((r) => setTimeout(r, 100));
       }
-      process.kill(-child.pid!, "SIGKILL");
-      await new Promise((r) => child.once("exit", r));
+      killProcessTree(child.pid);
+      await child.exited;
 
       await project.must(["cancel", "--yes"]);
       const again = await project.must(["up", "--yes", "--skip-preview"]);
@@ -128,4 +139,62 @@ describe("adoption after an interrupted up", () => {
 
 async function listWithRetry(ref: Awaited<ReturnType<typeof referenceApi>>): Promise<string[]> {
   return (await ref.client.listDeployments()).deployments.map((d) => d.deployment.id.dseq);
+}
+
+/** Background runs still alive; a failed test kills them (and their plugins) on the way out. */
+const running = new Set<number>();
+after(() => running.forEach((pid) => killProcessTree(pid)));
+
+/** `pulumi up` in the background, its output collected as it comes. */
+function startUp(project: Project) {
+  const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+    cwd: project.cwd,
+    env: { ...process.env, ...project.sandbox.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  let done = false;
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.once("close", (code) => {
+      done = true;
+      resolve({ code, output });
+    }),
+  );
+  running.add(child.pid!);
+  void exited.then(() => running.delete(child.pid!));
+  return {
+    pid: child.pid!,
+    exited,
+    /** The run's result; if it is still running after `ms`, kills it and fails with its output. */
+    async exitWithin(ms: number) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+      const result = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (result === "late") {
+        killProcessTree(child.pid!);
+        assert.fail(`pulumi up still running after ${ms / 1000} s:\n${output}`);
+      }
+      return result;
+    },
+    /** Resolves once the output matches; fails if the run ends or 60 s pass first. */
+    async waitFor(pattern: RegExp) {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(output)) {
+        assert.ok(!done && Date.now() < deadline, `pulumi up never printed ${pattern}:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+/** The manifest the Deployment resource recorded in an exported stack state. */
+function deploymentManifest(exported: {
+  deployment: { resources?: { urn: string; outputs?: { manifest?: string } }[] };
+}): string {
+  const resource = exported.deployment.resources?.find((r) => r.urn.includes("akash:Deployment::"));
+  assert.ok(resource?.outputs?.manifest, "the killed run recorded its Deployment in state");
+  return resource.outputs.manifest;
 }

@@ -88,8 +88,34 @@ describe("Lease handlers", () => {
         manifest: dep.manifest,
         selection: { maxPrice: 0.000001, bidTimeoutSeconds: 1 },
       }),
-      /no an acceptable bid within 1 s|no acceptable bid|above maxPrice/,
+      /no acceptable bid within 1 s \(\d+ bid\(s\): akash1\S+ \(price .* is above maxPrice/,
     );
+    await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
+  });
+
+  test("an order leased elsewhere while it waits for bids (a killed run's request landing) is adopted at once", async () => {
+    const dep = await deploy();
+    const ctx = ref.context();
+    // A long bid window holds create in its bid wait, so the lease below lands mid-wait.
+    const creating = h.create(ctx, {
+      dseq: dep.dseq,
+      manifest: dep.manifest,
+      selection: { bidWindowSeconds: 60, bidTimeoutSeconds: 120 },
+    });
+    while (!ref.logs.some((l) => l.includes(`deployment ${dep.dseq} group 1: first acceptable bid seen`))) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const [open] = (await ref.client.listBids(dep.dseq)).filter((b) => b.bid.state === "open");
+    await ref.client.createLease({
+      manifest: dep.manifest,
+      leases: [{ dseq: dep.dseq, gseq: 1, oseq: 1, provider: open!.bid.id.provider }],
+    });
+    const started = Date.now();
+    const { id, outs } = await creating;
+    assert.ok(Date.now() - started < 10_000, "adopted without waiting out the bid window");
+    assert.equal(id, `${dep.dseq}/1/1/${open!.bid.id.provider}`);
+    assert.equal(outs.state, "active");
+    assert.ok(ref.logs.some((l) => l.includes(`deployment ${dep.dseq} group 1: adopting the active lease`)));
     await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
 

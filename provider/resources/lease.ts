@@ -147,7 +147,14 @@ function outputsOf(inputs: LeaseInputs, lease: LeaseWithStatus): LeaseOutputs {
   };
 }
 
-async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid> {
+/**
+ * What waiting for a bid ends with: a bid to accept, or the news that the order was leased
+ * meanwhile (by an earlier run whose lease request landed after it was killed, or its provider
+ * plugin that outlived it), which the caller adopts instead of waiting for a bid that never comes.
+ */
+type BidOutcome = { bid: Bid } | { leasedTo: string };
+
+async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<BidOutcome> {
   const target = targetOf(inputs);
   const policy = inputs.selection ?? {};
   const deadline = Date.now() + (policy.bidTimeoutSeconds ?? 180) * 1000;
@@ -157,20 +164,28 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
   let bids: Bid[];
   for (;;) {
     bids = (await ctx.api.listBids(inputs.dseq)).map((item) => item.bid);
+    const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
+    // An active bid is an accepted one: the order has a lease, and no bid of it is open any more.
+    const accepted = forOrder.find((b) => b.state === "active");
+    if (accepted) return { leasedTo: accepted.id.provider };
     const pick = selectBid(bids, target, policy);
     if (pick) {
-      firstSeenAt ??= Date.now();
       const windowMs = (policy.bidWindowSeconds ?? 0) * 1000;
+      if (firstSeenAt === undefined && windowMs > 0 && !target.provider) {
+        ctx.log.info(
+          `deployment ${inputs.dseq} group ${target.gseq}: first acceptable bid seen, collecting bids for ${policy.bidWindowSeconds} s (bidWindowSeconds)`,
+        );
+      }
+      firstSeenAt ??= Date.now();
       if (target.provider || Date.now() - firstSeenAt >= windowMs || Date.now() >= deadline) {
-        const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
         ctx.log.info(
           `deployment ${inputs.dseq} group ${target.gseq}: ${forOrder.length} bid(s), picked ${pick.id.provider} at ${trimDecimal(pick.price.amount)} ${pick.price.denom}/block`,
         );
-        return pick;
+        return { bid: pick };
       }
     }
     if (Date.now() >= deadline) {
-      const wanted = target.provider ? `a bid from ${target.provider}` : "an acceptable bid";
+      const wanted = target.provider ? `bid from ${target.provider}` : "acceptable bid";
       throw new Error(
         `deployment ${inputs.dseq} group ${target.gseq}: no ${wanted} within ${policy.bidTimeoutSeconds ?? 180} s ` +
           `(${describeRejections(bids, target, policy)}). Loosen selection, raise the SDL pricing, or raise selection.bidTimeoutSeconds.`,
@@ -239,6 +254,41 @@ async function settle(
   }
   ctx.log.info(`lease ${id}: services ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return outs;
+}
+
+/** Takes over an active lease of the order, if it is what the inputs ask for, and waits for it. */
+async function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWithStatus) {
+  const target = targetOf(inputs);
+  const terms = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
+  const reason =
+    target.provider && target.provider !== existing.id.provider
+      ? "not the requested provider"
+      : leaseMeetsPolicy(terms, inputs.selection);
+  if (reason) {
+    throw new Error(
+      `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} (${reason}). ` +
+        "The managed-wallet API cannot close a single lease: replace the Deployment (pulumi up --replace <deployment urn>) to bid again.",
+    );
+  }
+  ctx.log.info(
+    `deployment ${inputs.dseq} group ${target.gseq}: adopting the active lease with ${existing.id.provider}`,
+  );
+  const outs = await settle(ctx, inputs, existing);
+  return { id: leaseId(inputs.dseq, existing.id.gseq, existing.id.oseq, existing.id.provider), outs };
+}
+
+/** The lease behind an order's accepted bid, read from the deployment. */
+async function leasedMeanwhile(ctx: HandlerContext, inputs: LeaseInputs, provider: string) {
+  const target = targetOf(inputs);
+  const deployment = await ctx.api.getDeployment(inputs.dseq);
+  const lease = deployment && findLease(deployment, target.gseq, target.oseq, provider);
+  if (!lease) {
+    throw new Error(
+      `deployment ${inputs.dseq} group ${target.gseq}: the bid of ${provider} was accepted elsewhere, but its lease is no longer active; ` +
+        "run `pulumi refresh`, then `pulumi up` to lease again",
+    );
+  }
+  return lease;
 }
 
 function checkCount(value: unknown, name: string, failures: CheckFailure[]) {
@@ -338,26 +388,12 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
       );
     }
     const existing = findLease(deployment, target.gseq, target.oseq);
-    if (existing) {
-      const terms = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
-      const reason =
-        target.provider && target.provider !== existing.id.provider
-          ? "not the requested provider"
-          : leaseMeetsPolicy(terms, inputs.selection);
-      if (reason) {
-        throw new Error(
-          `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} (${reason}). ` +
-            "The managed-wallet API cannot close a single lease: replace the Deployment (pulumi up --replace <deployment urn>) to bid again.",
-        );
-      }
-      ctx.log.info(
-        `deployment ${inputs.dseq} group ${target.gseq}: adopting the active lease with ${existing.id.provider}`,
-      );
-      const outs = await settle(ctx, inputs, existing);
-      return { id: leaseId(inputs.dseq, existing.id.gseq, existing.id.oseq, existing.id.provider), outs };
-    }
+    if (existing) return adopt(ctx, inputs, existing);
     const started = Date.now();
-    const bid = await waitForBid(ctx, inputs);
+    const outcome = await waitForBid(ctx, inputs);
+    if ("leasedTo" in outcome)
+      return adopt(ctx, inputs, await leasedMeanwhile(ctx, inputs, outcome.leasedTo));
+    const { bid } = outcome;
     // Groups of this deployment still without a lease: their Lease resources are picking too.
     const expected = Math.max(1, countGroups(inputs.manifest) - new Set(activeGseqs(deployment)).size);
     if (expected > 1) {
@@ -377,7 +413,10 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
       expected,
       bidTimeoutMs - (Date.now() - started),
     );
-    const lease = findLease(leased, bid.id.gseq, bid.id.oseq, bid.id.provider);
+    const lease = findLease(leased, bid.id.gseq, bid.id.oseq);
+    // The API skips a lease request once the order is leased: a lease that landed between the
+    // pick and the request is adopted like one found up front.
+    if (lease && lease.id.provider !== bid.id.provider) return adopt(ctx, inputs, lease);
     if (!lease) {
       throw new Error(
         `deployment ${inputs.dseq} group ${bid.id.gseq}: the API did not lease ${bid.id.provider}. It leases all groups of a ` +
