@@ -1,36 +1,8 @@
-// SDLs shared by the provider's tests and examples' expectations: the seed guide's nginx and a
-// two-group variant.
-export const nginxSdl = (image = "nginx:1.25.3", cpu = 0.5) => `
-version: "2.0"
-services:
-  web:
-    image: ${image}
-    expose:
-      - port: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: ${cpu}
-        memory:
-          size: 512Mi
-        storage:
-          size: 512Mi
-  placement:
-    akash:
-      pricing:
-        web:
-          denom: uakt
-          amount: 1000
-deployment:
-  web:
-    akash:
-      profile: web
-      count: 1
-`;
+// SDLs shared by the provider's tests: the seed guide's nginx (one definition for every part's tests,
+// in server/test-support) and a two-group variant.
+import { helloSdl } from "../../server/test-support/http";
+
+export const nginxSdl = (image = "nginx:1.25.3", cpu = 0.5) => helloSdl({ image, cpu });
 
 export const twoGroupSdl = () => `
 version: "2.0"

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 // Tests may import anything (team rule); the sdk's own code must not depend on server/.
 import { startServer } from "../../server";
+import { helloSdl } from "../../server/test-support/http";
 import { AkashClient } from "./client";
 import { cheapestBid } from "./deploy";
 import { AkashApiError } from "./errors";
@@ -12,37 +13,7 @@ import { closeAllPools } from "./transport";
 
 type RunningServer = Awaited<ReturnType<typeof startServer>>;
 
-const sdl = (image: string) => `
-version: "2.0"
-services:
-  web:
-    image: ${image}
-    expose:
-      - port: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: 0.5
-        memory:
-          size: 512Mi
-        storage:
-          size: 512Mi
-  placement:
-    akash:
-      pricing:
-        web:
-          denom: uakt
-          amount: 1000
-deployment:
-  web:
-    akash:
-      profile: web
-      count: 1
-`;
+const sdl = (image: string) => helloSdl({ image });
 
 let server: RunningServer;
 let client: AkashClient;

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startServer, type RunningServer } from "../index";
+import { helloSdl } from "../test-support/http";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -24,36 +25,7 @@ const SHOTS = resolve(__dirname, "..", "..", "..", "test-output", "console");
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 360, height: 740 };
 
-const SDL = `version: "2.0"
-services:
-  web:
-    image: nginx:1.25.3
-    expose:
-      - port: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: 0.5
-        memory:
-          size: 512Mi
-        storage:
-          size: 512Mi
-  placement:
-    akash:
-      pricing:
-        web:
-          denom: uakt
-          amount: 1000
-deployment:
-  web:
-    akash:
-      profile: web
-      count: 1
-`;
+const SDL = helloSdl();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads of API answers
 
