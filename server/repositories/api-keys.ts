@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "../db/prepared-query";
 import type { ApiKeysTable, Database } from "../db/schema";
 
 export type ApiKeyRow = ApiKeysTable;
@@ -11,8 +12,12 @@ export async function findApiKeyByHash(
   db: Kysely<Database>,
   hashedKey: string,
 ): Promise<ApiKeyRow | undefined> {
-  return db.selectFrom("api_keys").selectAll().where("hashed_key", "=", hashedKey).executeTakeFirst();
+  return apiKeyByHashQuery.executeTakeFirst(db, { hashedKey });
 }
+
+const apiKeyByHashQuery = new PreparedQuery((db: Kysely<Database>, p: { hashedKey: string }) =>
+  db.selectFrom("api_keys").selectAll().where("hashed_key", "=", p.hashedKey),
+);
 
 export async function findApiKey(
   db: Kysely<Database>,

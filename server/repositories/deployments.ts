@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "../db/prepared-query";
 import type { Database, DeploymentsTable, EscrowDepositsTable, ManifestVersionsTable } from "../db/schema";
 import { MAX_IN_LIST } from "./market";
 
@@ -107,13 +108,17 @@ export async function findDeploymentSummary(
   userId: string,
   dseq: number,
 ): Promise<DeploymentSummaryRow | undefined> {
-  return db
-    .selectFrom("deployments")
-    .select(SUMMARY_COLUMNS)
-    .where("user_id", "=", userId)
-    .where("dseq", "=", dseq)
-    .executeTakeFirst();
+  return deploymentSummaryQuery.executeTakeFirst(db, { userId, dseq });
 }
+
+const deploymentSummaryQuery = new PreparedQuery(
+  (db: Kysely<Database>, p: { userId: string; dseq: number }) =>
+    db
+      .selectFrom("deployments")
+      .select(SUMMARY_COLUMNS)
+      .where("user_id", "=", p.userId)
+      .where("dseq", "=", p.dseq),
+);
 
 /** Every active deployment of a user (balances need their escrow). */
 export async function listActiveDeployments(
@@ -152,6 +157,7 @@ export async function listEscrowDeposits(
   dseqs: readonly number[],
 ): Promise<EscrowDepositRow[]> {
   if (dseqs.length === 0) return [];
+  if (dseqs.length === 1) return depositsOfOneQuery.execute(db, { userId, dseq: dseqs[0] as number });
   // A very long IN list (an unpaginated listing) costs more than reading the user's rows.
   const wanted = dseqs.length > MAX_IN_LIST ? new Set(dseqs) : undefined;
   const rows = await db
@@ -164,6 +170,16 @@ export async function listEscrowDeposits(
     .execute();
   return wanted ? rows.filter((row) => wanted.has(row.dseq)) : rows;
 }
+
+const depositsOfOneQuery = new PreparedQuery((db: Kysely<Database>, p: { userId: string; dseq: number }) =>
+  db
+    .selectFrom("escrow_deposits")
+    .selectAll()
+    .where("user_id", "=", p.userId)
+    .where("dseq", "=", p.dseq)
+    .orderBy("created_at")
+    .orderBy("id"),
+);
 
 export async function insertManifestVersion(db: Kysely<Database>, row: ManifestVersionRow): Promise<void> {
   await db.insertInto("manifest_versions").values(row).execute();

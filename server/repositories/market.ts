@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "../db/prepared-query";
 import type { BidsTable, Database, LeasesTable } from "../db/schema";
 
 export type BidRow = BidsTable;
@@ -115,6 +116,7 @@ export async function listLeases(
   dseqs: readonly number[],
 ): Promise<LeaseRow[]> {
   if (dseqs.length === 0) return [];
+  if (dseqs.length === 1) return leasesOfOneQuery.execute(db, { userId, dseq: dseqs[0] as number });
   // A very long IN list (an unpaginated listing) costs more than reading the user's rows.
   const wanted = dseqs.length > MAX_IN_LIST ? new Set(dseqs) : undefined;
   const rows = await db
@@ -129,6 +131,17 @@ export async function listLeases(
     .execute();
   return wanted ? rows.filter((row) => wanted.has(row.dseq)) : rows;
 }
+
+const leasesOfOneQuery = new PreparedQuery((db: Kysely<Database>, p: { userId: string; dseq: number }) =>
+  db
+    .selectFrom("leases")
+    .selectAll()
+    .where("user_id", "=", p.userId)
+    .where("dseq", "=", p.dseq)
+    .orderBy("gseq")
+    .orderBy("oseq")
+    .orderBy("created_at"),
+);
 
 /** Closes the deployment's active leases at `height` with a state (closed / insufficient_funds) and reason. */
 export async function closeLeases(

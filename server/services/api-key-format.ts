@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /**
  * API keys look like the live Console's: `ac.sk.<env>.<64 lowercase hex>`. Only the SHA-256 of a key
@@ -8,8 +8,9 @@ export function generateApiKey(env: string): string {
   return ["ac", "sk", env, randomBytes(32).toString("hex")].join(".");
 }
 
+/** One-shot `hash` (no Hash object per call): every authenticated request hashes its key. */
 export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hash("sha256", key, "hex");
 }
 
 export function obfuscateApiKey(key: string): string {
