@@ -2,7 +2,16 @@
 // backend and stack under .tmp/engine, and nothing touches the user's ~/.pulumi.
 import { execFile, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
@@ -171,9 +180,14 @@ export function installedPackageDir(): Promise<string> {
     const digest = createHash("sha256").update(readFileSync(tarball)).digest("hex").slice(0, 12);
     const dir = path.join(base, `install-${digest}`);
     if (!existsSync(path.join(dir, "node_modules/pulumi-akash/package.json"))) {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "engine-tests", private: true }));
+      // Test files run in parallel processes: each installs into a directory of its own and
+      // renames it into place; a loser of that race uses the winner's identical install.
+      const staging = path.join(base, `staging-${process.pid}-${randomBytes(4).toString("hex")}`);
+      mkdirSync(staging, { recursive: true });
+      writeFileSync(
+        path.join(staging, "package.json"),
+        JSON.stringify({ name: "engine-tests", private: true }),
+      );
       const sdk = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies[
         "@pulumi/pulumi"
       ];
@@ -188,8 +202,19 @@ export function installedPackageDir(): Promise<string> {
           tarball,
           `@pulumi/pulumi@${sdk}`,
         ],
-        { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
+        { cwd: staging, maxBuffer: 16 * 1024 * 1024 },
       );
+      try {
+        renameSync(staging, dir);
+      } catch {
+        // Taken: by a complete install (use it) or by the remains of a killed run (replace them).
+        if (!existsSync(path.join(dir, "node_modules/pulumi-akash/package.json"))) {
+          rmSync(dir, { recursive: true, force: true });
+          renameSync(staging, dir);
+        } else {
+          rmSync(staging, { recursive: true, force: true });
+        }
+      }
     }
     rmSync(packDir, { recursive: true, force: true });
     return dir;

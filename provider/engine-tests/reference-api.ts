@@ -1,6 +1,7 @@
 // The bundled reference API for provider tests: a server on loopback with short market delays, a
 // funded user, and handler contexts whose log lines are kept for assertions.
 import { randomBytes } from "node:crypto";
+import { after } from "node:test";
 import { AkashClient } from "../../sdk";
 import { startServer, type RunningServer, type ServerOptions } from "../../server";
 import { createApi } from "../resources/api";
@@ -16,8 +17,14 @@ export interface ReferenceApi {
   close(): Promise<void>;
 }
 
+// Servers still open when a test file ends (a test that failed before its own cleanup): closed
+// here, or their listening sockets would keep the test process alive forever.
+const open = new Set<RunningServer>();
+after(() => Promise.all([...open].map((server) => server.close())));
+
 export async function referenceApi(options: ServerOptions = {}, creditUsd = 1000): Promise<ReferenceApi> {
   const server = await startServer({ logLevel: "silent", bidDelayMs: 150, startDelayMs: 150, ...options });
+  open.add(server);
   const { apiKey } = await server.createUser(
     `provider-${randomBytes(4).toString("hex")}@example.test`,
     creditUsd,
@@ -39,6 +46,8 @@ export async function referenceApi(options: ServerOptions = {}, creditUsd = 1000
       api,
       log: { info: (m) => void logs.push(m), warn: (m) => void logs.push(`warn: ${m}`) },
     }),
-    close: () => server.close(),
+    close: async () => {
+      if (open.delete(server)) await server.close();
+    },
   };
 }
