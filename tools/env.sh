@@ -21,6 +21,7 @@ cat <<EOT
 export PATH="$pulumi_bin:$node_bin:\$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+[ -n "\${PULUMI_BACKEND_URL:-}" ] || mkdir -p "\$HOME/.pulumi-akash/state"
 export PULUMI_BACKEND_URL="\${PULUMI_BACKEND_URL:-file://\$HOME/.pulumi-akash/state}"
 export PULUMI_CONFIG_PASSPHRASE="\${PULUMI_CONFIG_PASSPHRASE-}"
 EOT
