@@ -39,38 +39,5 @@ export function client(baseUrl: string, apiKey?: string): Caller {
   };
 }
 
-/** The seed guide's hello-world SDL (nginx on port 80, 0.5 CPU, 512Mi), with an optional image. */
-export function helloSdl(
-  options: { image?: string; cpu?: number; count?: number; amount?: number } = {},
-): string {
-  return `version: "2.0"
-services:
-  web:
-    image: ${options.image ?? "nginx:1.25.3"}
-    expose:
-      - port: 80
-        to:
-          - global: true
-profiles:
-  compute:
-    web:
-      resources:
-        cpu:
-          units: ${options.cpu ?? 0.5}
-        memory:
-          size: 512Mi
-        storage:
-          size: 512Mi
-  placement:
-    akash:
-      pricing:
-        web:
-          denom: uakt
-          amount: ${options.amount ?? 1000}
-deployment:
-  web:
-    akash:
-      profile: web
-      count: ${options.count ?? 1}
-`;
-}
+/** The seed guide's hello-world SDL, shared with the market tests. */
+export { nginxSdl as helloSdl } from "../market/testing/sdl-fixtures";

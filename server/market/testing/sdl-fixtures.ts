@@ -2,12 +2,18 @@
 
 export const DEFAULT_AUDITOR = "akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63";
 
-/** The seed guide's example (001_*.txt, "Create Deployment"), byte for byte. */
-export const NGINX_SDL = `
+/**
+ * The seed guide's example (001_*.txt, "Create Deployment"): nginx on port 80, 0.5 CPU, 512Mi; the
+ * defaults give it byte for byte. The options vary it for tests of updates and pricing.
+ */
+export function nginxSdl(
+  options: { image?: string; cpu?: number; count?: number; amount?: number } = {},
+): string {
+  return `
 version: "2.0"
 services:
   web:
-    image: nginx:1.25.3
+    image: ${options.image ?? "nginx:1.25.3"}
     expose:
       - port: 80
         to:
@@ -17,7 +23,7 @@ profiles:
     web:
       resources:
         cpu:
-          units: 0.5
+          units: ${options.cpu ?? 0.5}
         memory:
           size: 512Mi
         storage:
@@ -27,13 +33,16 @@ profiles:
       pricing:
         web:
           denom: uakt
-          amount: 1000
+          amount: ${options.amount ?? 1000}
 deployment:
   web:
     akash:
       profile: web
-      count: 1
+      count: ${options.count ?? 1}
 `;
+}
+
+export const NGINX_SDL = nginxSdl();
 
 /** Two placement groups (two orders, two leases), attributes, a replica count and a fractional price. */
 export const MULTI_GROUP_SDL = `
