@@ -211,5 +211,42 @@ describe("akash-ref-api CLI", () => {
       "/nonexistent/fleet.yaml",
     ]).catch((error: { stderr: string }) => error);
     assert.match((badFleet as { stderr: string }).stderr, /cannot read the fleet file/);
+    const badDuration = await run(process.execPath, [CLI, "serve", "--fault-restart-every", "5x"]).catch(
+      (error: { stderr: string }) => error,
+    );
+    assert.match((badDuration as { stderr: string }).stderr, /--fault-restart-every must be a duration/);
+    const unknown = "akash1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+    const badProvider = await run(process.execPath, [CLI, "serve", "--port", "0"], {
+      env: { ...process.env, AKASH_REF_FAULT_PROVIDERS_OFFLINE: `fra1,${unknown}` },
+    }).catch((error: { stderr: string }) => error);
+    assert.match(
+      (badProvider as { stderr: string }).stderr,
+      new RegExp(`providersOffline names ${unknown}, not in the fleet; its providers are: fra1 \\(akash1`),
+    );
+  });
+
+  test("fault flags and their environment variables reach the server's configuration", async () => {
+    const served = await serve(["--fault-restart-every", "1.5m", "--log-level", "info"], {
+      AKASH_REF_FAULT_PROVIDERS_OFFLINE: "fra1, sjc1",
+    });
+    children.push(served.child);
+    const faults = /"faults":(\{[^}]*\})/.exec(served.output())?.[1] ?? "";
+    assert.deepEqual(JSON.parse(faults), {
+      errorRate: 0,
+      latencyMs: 0,
+      bidDrought: false,
+      providersOffline: ["fra1", "sjc1"],
+      restartEveryMs: 90_000,
+    });
+    served.child.kill("SIGTERM");
+    await served.exited;
+
+    const all = await serve(["--fault-providers-offline", "--fault-restart-every", "250"]);
+    children.push(all.child);
+    const allFaults = JSON.parse(/"faults":(\{[^}]*\})/.exec(all.output())?.[1] ?? "");
+    assert.equal(allFaults.providersOffline, true);
+    assert.equal(allFaults.restartEveryMs, 250);
+    all.child.kill("SIGTERM");
+    await all.exited;
   });
 });

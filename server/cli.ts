@@ -34,8 +34,36 @@ const num = (name: string) => (value: string) => {
   if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a number >= 0`);
   return parsed;
 };
-const flag = (value: string | undefined) =>
-  value !== undefined && !["", "0", "false", "no"].includes(value.toLowerCase());
+const FALSE_WORDS = ["", "0", "false", "no"];
+const flag = (value: string | undefined) => value !== undefined && !FALSE_WORDS.includes(value.toLowerCase());
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A duration such as 90s, 5m, 1.5h, 250ms, or plain milliseconds. */
+const duration = (name: string) => (value: string) => {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) {
+    throw new InvalidArgumentError(
+      `${name} must be a duration such as 30s, 5m, 1h or 500ms (plain numbers are milliseconds), got "${value}"`,
+    );
+  }
+  return Math.round(Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? "ms"] ?? 1));
+};
+
+/**
+ * --fault-providers-offline: alone, "all" or a true-ish value = every provider; a false-ish value
+ * = none; else a comma-separated list of provider addresses or names (checked against the fleet
+ * when the server starts).
+ */
+function offlineProviders(value: boolean | string | undefined): boolean | string[] {
+  if (typeof value !== "string") return value === true;
+  const lowered = value.trim().toLowerCase();
+  if (FALSE_WORDS.includes(lowered)) return false;
+  if (["all", "1", "true", "yes"].includes(lowered)) return true;
+  return value
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
 
 /** Store options every command takes (the users commands work beside a running server). */
 function storeOptions(command: Command): Command {
@@ -111,9 +139,18 @@ export function buildCli(): Command {
       )
       .addOption(new Option("--fault-bid-drought", "no provider bids").env("AKASH_REF_FAULT_BID_DROUGHT"))
       .addOption(
-        new Option("--fault-providers-offline", "every provider offline").env(
-          "AKASH_REF_FAULT_PROVIDERS_OFFLINE",
-        ),
+        new Option(
+          "--fault-providers-offline [providers]",
+          'offline providers: every one when given alone or "all", else a comma-separated list of addresses or names',
+        ).env("AKASH_REF_FAULT_PROVIDERS_OFFLINE"),
+      )
+      .addOption(
+        new Option(
+          "--fault-restart-every <duration>",
+          "each service's container crashes and restarts this often (e.g. 5m; plain numbers are ms)",
+        )
+          .env("AKASH_REF_FAULT_RESTART_EVERY")
+          .argParser(duration("--fault-restart-every")),
       )
       .addOption(new Option("--log-level <level>", "pino level").env("AKASH_REF_LOG_LEVEL").default("info")),
   ).action(serve);
@@ -168,6 +205,7 @@ interface ServeFlags extends StoreFlags {
   faultLatency?: number;
   faultBidDrought?: boolean | string;
   faultProvidersOffline?: boolean | string;
+  faultRestartEvery?: number;
   logLevel: string;
 }
 
@@ -191,7 +229,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       ...(flags.faultErrorRate !== undefined ? { errorRate: flags.faultErrorRate } : {}),
       ...(flags.faultLatency !== undefined ? { latencyMs: flags.faultLatency } : {}),
       bidDrought: asFlag(flags.faultBidDrought),
-      providersOffline: asFlag(flags.faultProvidersOffline),
+      providersOffline: offlineProviders(flags.faultProvidersOffline),
+      ...(flags.faultRestartEvery !== undefined ? { restartEveryMs: flags.faultRestartEvery } : {}),
     },
     logLevel: flags.logLevel as ServerOptions["logLevel"] & string,
   };

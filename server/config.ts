@@ -1,5 +1,6 @@
 import type { Clock } from "./market/clock";
 import { DEFAULT_BLOCK_TIME_MS } from "./market/clock";
+import { findProvider, type Fleet } from "./market/fleet";
 import type { LogLevel } from "./logger";
 import { API_KEY_ENV_PATTERN } from "./services/api-key-format";
 
@@ -11,8 +12,13 @@ export interface FaultOptions {
   latencyMs?: number;
   /** No provider bids on anything. */
   bidDrought?: boolean;
-  /** Every provider is offline: no bids, no lease status. */
-  providersOffline?: boolean;
+  /**
+   * Offline providers: no bids and no lease status. `true` = every provider; a list names some
+   * (addresses or fleet names; an unknown one is a startup error) while the others work normally.
+   */
+  providersOffline?: boolean | readonly string[];
+  /** Each service's first replica crashes and restarts every this many ms after it started (0 = never). */
+  restartEveryMs?: number;
 }
 
 export interface ServerOptions {
@@ -45,6 +51,8 @@ export interface ServerOptions {
   denom?: string;
   /** The `<env>` in `ac.sk.<env>.<hex>` keys this server issues and accepts (default "local"). */
   apiKeyEnv?: string;
+  /** How long an Idempotency-Key is remembered, in ms (default 24 hours, as Stripe does). */
+  idempotencyTtlMs?: number;
   /** pino level; 'silent' in tests (default 'info'). */
   logLevel?: LogLevel;
 }
@@ -64,12 +72,14 @@ export interface ServerConfig {
   minDepositUsd: number;
   denom: string;
   apiKeyEnv: string;
+  idempotencyTtlMs: number;
   logLevel: LogLevel;
 }
 
 export const DEFAULT_START_DELAY_MS = 15_000;
 export const DEV_BID_DELAY_MS = 500;
 export const DEV_START_DELAY_MS = 1_000;
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Fills in defaults and rejects impossible values with a message naming the option. */
 export function resolveConfig(options: ServerOptions = {}): ServerConfig {
@@ -89,11 +99,13 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
       latencyMs: options.faults?.latencyMs ?? 0,
       bidDrought: options.faults?.bidDrought ?? false,
       providersOffline: options.faults?.providersOffline ?? false,
+      restartEveryMs: options.faults?.restartEveryMs ?? 0,
     },
     adminRoutes: options.adminRoutes ?? false,
     minDepositUsd: options.minDepositUsd ?? 5,
     denom: options.denom ?? "uact",
     apiKeyEnv: options.apiKeyEnv ?? "local",
+    idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
     logLevel: options.logLevel ?? "info",
   };
   check(
@@ -124,13 +136,41 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     API_KEY_ENV_PATTERN.test(config.apiKeyEnv),
     `apiKeyEnv must be lowercase letters, digits or '-', got "${config.apiKeyEnv}"`,
   );
-  const { errorRate, latencyMs } = config.faults;
+  check(
+    Number.isSafeInteger(config.idempotencyTtlMs) && config.idempotencyTtlMs >= 1,
+    `idempotencyTtlMs must be a positive whole number of milliseconds, got ${config.idempotencyTtlMs}`,
+  );
+  const { errorRate, latencyMs, restartEveryMs, providersOffline } = config.faults;
   check(
     Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1,
     `faults.errorRate must be between 0 and 1, got ${errorRate}`,
   );
   check(Number.isFinite(latencyMs) && latencyMs >= 0, `faults.latencyMs must be >= 0, got ${latencyMs}`);
+  check(
+    Number.isFinite(restartEveryMs) && restartEveryMs >= 0,
+    `faults.restartEveryMs must be >= 0 (0 = no restarts), got ${restartEveryMs}`,
+  );
+  check(
+    typeof providersOffline === "boolean" ||
+      (Array.isArray(providersOffline) && providersOffline.every((p) => typeof p === "string")),
+    "faults.providersOffline must be true, false or a list of provider addresses",
+  );
   return config;
+}
+
+/**
+ * The providers named offline must be in the fleet: a typo would otherwise leave every provider
+ * bidding and the fault silently off.
+ */
+export function checkFaultProviders(config: ServerConfig, fleet: Fleet): void {
+  const offline = config.faults.providersOffline;
+  if (typeof offline === "boolean") return;
+  const unknown = offline.filter((p) => !findProvider(fleet, p));
+  const known = fleet.providers.map((p) => `${p.name} (${p.address})`).join(", ");
+  check(
+    unknown.length === 0,
+    `faults.providersOffline names ${unknown.join(", ")}, not in the fleet; its providers are: ${known || "none"}`,
+  );
 }
 
 function check(ok: boolean, message: string): asserts ok {
@@ -153,6 +193,7 @@ export function describeConfig(config: ServerConfig, storeLocation: string): Rec
     minDepositUsd: config.minDepositUsd,
     denom: config.denom,
     apiKeyEnv: config.apiKeyEnv,
+    idempotencyTtlMs: config.idempotencyTtlMs,
     logLevel: config.logLevel,
   };
 }

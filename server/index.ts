@@ -3,7 +3,13 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
-import { describeConfig, resolveConfig, type ServerConfig, type ServerOptions } from "./config";
+import {
+  checkFaultProviders,
+  describeConfig,
+  resolveConfig,
+  type ServerConfig,
+  type ServerOptions,
+} from "./config";
 import { consoleApp } from "./console/routes";
 import { openStore, type Store } from "./db/connect";
 import { createApp } from "./http/app";
@@ -43,14 +49,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = resolveConfig(options);
   const logger = createLogger(config.logLevel);
   const fleet = loadFleet(config.fleet as Parameters<typeof loadFleet>[0]);
+  checkFaultProviders(config, fleet);
   const clock = options.clock ?? new SystemClock({ blockTimeMs: config.blockTimeMs });
   const store = await openStore({
     ...(config.dataDir ? { dataDir: config.dataDir } : {}),
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    serve: true,
   });
   const services = createServices({
     db: store.db,
     lockRows: store.kind === "postgres",
+    ...(store.contentVersion ? { contentVersion: store.contentVersion } : {}),
     clock,
     fleet,
     config,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { migrateToLatest } from "./migrations";
 import { NodeSqliteDatabase } from "./node-sqlite-database";
 import type { Database } from "./schema";
@@ -14,6 +15,11 @@ export interface StoreOptions {
   dataDir?: string;
   /** PostgreSQL connection string; takes precedence over dataDir. */
   databaseUrl?: string;
+  /**
+   * The server's own store: a SQLite data dir is claimed for this process (a second server on it
+   * fails to start), which is what lets the store offer a content version for read caches.
+   */
+  serve?: boolean;
 }
 
 export interface Store {
@@ -21,6 +27,12 @@ export interface Store {
   kind: StoreKind;
   /** Where the data lives, for the startup log (never contains a password). */
   location: string;
+  /**
+   * A number that changes whenever the content may have changed, for in-process read caches.
+   * Only for a served SQLite store: on PostgreSQL other replicas write unseen, so there is none and
+   * nothing is cached.
+   */
+  contentVersion?: () => number;
   close(): Promise<void>;
 }
 
@@ -30,7 +42,9 @@ const PG_INT8_OID = 20;
 
 /** Opens the store the options name and migrates it to the latest schema. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const store = options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : openSqlite(options.dataDir, options.serve ?? false);
   try {
     await migrateToLatest(store.db as Kysely<unknown>);
   } catch (error) {
@@ -40,11 +54,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
-function openSqlite(dataDir: string | undefined): Store {
+function openSqlite(dataDir: string | undefined, serve: boolean): Store {
   let path = ":memory:";
+  let lock: DataDirLock | undefined;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     path = join(dataDir, SQLITE_FILE_NAME);
+    if (serve) lock = lockDataDir(dataDir);
   }
   const sqlite = new DatabaseSync(path);
   // WAL lets the CLI read and write beside a running server; synchronous=FULL makes every
@@ -52,14 +68,21 @@ function openSqlite(dataDir: string | undefined): Store {
   sqlite.exec(
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
   );
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: new NodeSqliteDatabase(sqlite) }),
-  });
+  const database = new NodeSqliteDatabase(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return {
     db,
     kind: dataDir ? "sqlite" : "sqlite-memory",
     location: dataDir ? path : "in-memory",
-    close: () => db.destroy(),
+    // Without the claim another server could change what this one caches unseen.
+    ...(serve ? { contentVersion: () => database.contentVersion() } : {}),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -197,6 +197,16 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_idempotency_expiry": {
+    // Claiming a key deletes the user's expired keys: this index makes that touch only those rows.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex("idempotency_keys_user_created")
+        .on("idempotency_keys")
+        .columns(["user_id", "created_at"])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -99,6 +99,41 @@ describe("NodeSqliteDatabase (node:sqlite behind Kysely's SqliteDialect)", () =>
     await db.destroy();
   });
 
+  test("the content version moves with every write, commit and rollback, and never with a read", async () => {
+    const raw = new DatabaseSync(":memory:");
+    raw.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, flag INTEGER)");
+    const adapter = new NodeSqliteDatabase(raw);
+    const db = new Kysely<TestDb>({ dialect: new SqliteDialect({ database: adapter }) });
+    const moved = async (work: () => Promise<unknown>) => {
+      const before = adapter.contentVersion();
+      await work().catch(() => undefined);
+      return adapter.contentVersion() !== before;
+    };
+    assert.equal(
+      await moved(() => db.insertInto("items").values({ id: 1, name: "a", flag: null }).execute()),
+      true,
+    );
+    assert.equal(await moved(() => db.selectFrom("items").selectAll().execute()), false);
+    assert.equal(await moved(() => db.updateTable("items").set({ name: "b" }).execute()), true);
+    assert.equal(
+      await moved(() =>
+        db.insertInto("items").values({ id: 2, name: "c", flag: null }).returning("id").execute(),
+      ),
+      true,
+    );
+    assert.equal(await moved(() => db.deleteFrom("items").where("id", "=", 2).execute()), true);
+    // A rolled-back transaction moves it too: reads made inside it must not be trusted afterwards.
+    assert.equal(
+      await moved(() =>
+        db.transaction().execute(async () => {
+          throw new Error("abort");
+        }),
+      ),
+      true,
+    );
+    await db.destroy();
+  });
+
   test("statements are prepared once and reused; SQL errors surface as errors; close is idempotent", async () => {
     const raw = new DatabaseSync(":memory:");
     const adapter = new NodeSqliteDatabase(raw);

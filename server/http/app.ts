@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config";
 import type { Services } from "../services/services";
@@ -11,6 +10,7 @@ import { ApiError, errorResponse, validationError } from "./errors";
 import { injectFaults } from "./faults";
 import { idempotentPost } from "./idempotency";
 import { registerRoutes } from "./register-routes";
+import { requestIds } from "./request-id";
 import { accountHandlers } from "./routes/accounts";
 import { activityHandlers } from "./routes/activity";
 import { adminRoutes } from "./routes/admin";
@@ -42,23 +42,24 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.use(requestId());
+  app.use(requestIds());
   // One line per request, tagged with its id; no child logger is built unless the line is written.
-  app.use(async (c, next) => {
-    if (!logger.isLevelEnabled("info")) return next();
-    const started = performance.now();
-    await next();
-    logger.info(
-      {
-        reqId: c.get("requestId"),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      },
-      "request",
-    );
-  });
+  if (logger.isLevelEnabled("info")) {
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      logger.info(
+        {
+          reqId: c.get("requestId"),
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        "request",
+      );
+    });
+  }
   app.onError((error, c) =>
     errorResponse(error, c, (unexpected) =>
       logger.error({ reqId: c.get("requestId"), err: unexpected }, "unhandled error"),
@@ -89,6 +90,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
             idempotentPost(
               () => services.db,
               () => services.clock.now(),
+              config.idempotencyTtlMs,
             ),
           ]
         : [],

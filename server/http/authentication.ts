@@ -29,9 +29,9 @@ export function identifyCaller(apiKeys: ApiKeyService): MiddlewareHandler<AppEnv
 }
 
 /** Per protected route, before body validation: anonymous callers get 401 "Unauthorized". */
-export const requireCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const requireCaller: MiddlewareHandler<AppEnv> = (c, next) => {
   if (!c.get("userId")) throw new ApiError(401, "Unauthorized");
-  await next();
+  return next();
 };
 
 /** The authenticated caller's user id (only valid behind `requireCaller`). */

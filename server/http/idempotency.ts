@@ -20,9 +20,14 @@ const MAX_KEY_LENGTH = 255;
  * `Idempotency-Key` on POSTs: the first request with a key runs and a successful answer is stored;
  * a repeat with the same body gets that answer again without running; a repeat with another body
  * gets 422; a repeat while the first still runs gets 409 (retry later). A failed first request frees
- * the key, since what made it fail (credit, validation) may be fixed before the retry.
+ * the key, since what made it fail (credit, validation) may be fixed before the retry. A key is
+ * remembered for `ttlMs` (24 hours by default, as Stripe does); after that it is unused again.
  */
-export function idempotentPost(db: () => Kysely<Database>, now: () => number): MiddlewareHandler<AppEnv> {
+export function idempotentPost(
+  db: () => Kysely<Database>,
+  now: () => number,
+  ttlMs: number,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
@@ -33,7 +38,7 @@ export function idempotentPost(db: () => Kysely<Database>, now: () => number): M
     const body = await c.req.text();
     const requestHash = createHash("sha256").update(`${c.req.method} ${c.req.path}\n${body}`).digest("hex");
 
-    if (!(await claimIdempotencyKey(db(), userId, key, requestHash, now()))) {
+    if (!(await claimIdempotencyKey(db(), userId, key, requestHash, now(), ttlMs))) {
       const record = await findIdempotencyRecord(db(), userId, key);
       if (record && record.request_hash !== requestHash) {
         throw new ApiError(422, "Idempotency-Key was already used with a different request body", {

@@ -171,15 +171,18 @@ function replicaPrice(r: GroupResource, prices: BasePrices): Dec {
   return price;
 }
 
+/** Whether the providers-offline fault (`true` = all, or a list of names or addresses) covers a provider. */
+export function offlineByFault(
+  provider: Provider,
+  providersOffline: boolean | readonly string[] | undefined,
+) {
+  if (typeof providersOffline !== "object") return providersOffline === true;
+  return providersOffline.includes(provider.name) || providersOffline.includes(provider.address);
+}
+
 function availabilityReasons(provider: Provider, faults: BidFaults | undefined): string[] {
   if (faults?.bidDrought) return ["bid drought (fault injection): no provider bids"];
-  const offline = faults?.providersOffline;
-  if (
-    offline === true ||
-    (Array.isArray(offline) && (offline.includes(provider.name) || offline.includes(provider.address)))
-  ) {
-    return ["provider is offline (fault injection)"];
-  }
+  if (offlineByFault(provider, faults?.providersOffline)) return ["provider is offline (fault injection)"];
   if (provider.offline) return ["provider is offline"];
   if (provider.neverBids) return ["provider never bids (neverBids)"];
   return [];

@@ -6,8 +6,10 @@ import {
   filterLogs,
   leaseEvents,
   MAX_REPORTED_REPLICAS,
+  MAX_REPORTED_RESTARTS,
   leaseLogs,
   mergeByTime,
+  periodicRestarts,
   type LeaseTimeline,
 } from "./events";
 import { findProvider, loadFleet, type Provider } from "./fleet";
@@ -96,6 +98,48 @@ describe("lease events", () => {
     assert.equal(backOff?.type, "Warning");
     assert.match(backOff?.message ?? "", /^Back-off restarting failed container web in pod web-/);
     assert.equal(events.at(-1)?.reason, "Started");
+  });
+
+  test("the restart fault: a crash every N ms after the container started, until now or the close", async () => {
+    // Started at T0 + 10 s; now is T0 + 60 s: crashes at 25, 40 and 55 s.
+    const restarts = periodicRestarts(timeline, 15_000);
+    assert.deepEqual(
+      restarts.map((r) => [r.atMs - T0, r.service, r.replica]),
+      [
+        [25_000, "web", 0],
+        [40_000, "web", 0],
+        [55_000, "web", 0],
+      ],
+    );
+    const events = leaseEvents({ ...timeline, restarts });
+    assert.deepEqual(
+      events.filter((e) => e.type === "Warning").map((e) => [e.reason, e.timestamp]),
+      restarts.map((r) => ["BackOff", new Date(r.atMs).toISOString()]),
+    );
+    const logs = leaseLogs({ ...timeline, restarts });
+    assert.equal(logs.filter((l) => l.message === "container exited with code 1, restarting").length, 3);
+    assert.equal(logs.at(-1)?.message, "nginx: start worker processes", "each crash is followed by a start");
+
+    assert.deepEqual(periodicRestarts(timeline, 0), [], "0 = off");
+    assert.deepEqual(periodicRestarts({ ...timeline, nowMs: T0 + 24_999 }, 15_000), []);
+    assert.equal(periodicRestarts({ ...timeline, closedAtMs: T0 + 30_000 }, 15_000).length, 1);
+    const months = periodicRestarts({ ...timeline, nowMs: T0 + 90 * 86_400_000 }, 1000);
+    assert.equal(months.length, MAX_REPORTED_RESTARTS, "only the latest restarts of a long-running lease");
+    assert.equal(months.at(-1)?.atMs, T0 + 90 * 86_400_000);
+
+    const updated = await groupOf(NGINX_SDL.replace("nginx:1.25.3", "nginx:1.27.0"));
+    const afterUpdate = leaseEvents({
+      ...timeline,
+      updates: [{ atMs: T0 + 30_000, group: updated }],
+      restarts: [{ atMs: T0 + 50_000, service: "web" }],
+    });
+    const pod = (message: string | undefined) => /(web-[0-9a-f]{10}-[0-9a-f]{5})/.exec(message ?? "")?.[1];
+    const scheduled = afterUpdate.filter((e) => e.reason === "Scheduled").map((e) => pod(e.message));
+    assert.equal(
+      pod(afterUpdate.find((e) => e.reason === "BackOff")?.message),
+      scheduled.at(-1),
+      "the pod that crashes is the updated one",
+    );
   });
 
   test("closing stops the containers and ends the stream; running dry is a warning", () => {

@@ -25,7 +25,7 @@ export interface LeaseTimeline {
   /** In-place manifest updates (PUT with unchanged resources), oldest first. */
   updates?: readonly { atMs: number; group: OrderGroup }[];
   /** Container crashes to report (fault injection), each followed by a restart. */
-  restarts?: readonly { atMs: number; service: string; replica?: number }[];
+  restarts?: readonly Restart[];
   closedAtMs?: number;
   /**
    * Why the lease closed, e.g. "closed by the owner" or "escrow ran dry (insufficient funds)"; a
@@ -34,6 +34,12 @@ export interface LeaseTimeline {
   closeReason?: string;
   /** The current time: only what has happened by then is reported. */
   nowMs: number;
+}
+
+export interface Restart {
+  atMs: number;
+  service: string;
+  replica?: number;
 }
 
 type Stamped<T> = { atMs: number; seq: number; entry: T };
@@ -116,11 +122,12 @@ export function leaseEvents(t: LeaseTimeline): DeploymentEvent[] {
   });
   for (const restart of t.restarts ?? []) {
     const replica = restart.replica ?? 0;
+    const pod = podName(t, restart.service, replica, generationAt(t, restart.service, restart.atMs));
     push(
       restart.atMs,
       "Warning",
       "BackOff",
-      `Back-off restarting failed container ${restart.service} in pod ${podName(t, restart.service, replica, 0)}`,
+      `Back-off restarting failed container ${restart.service} in pod ${pod}`,
       restart.service,
     );
     push(
@@ -192,6 +199,49 @@ export function leaseLogs(t: LeaseTimeline): LogEntry[] {
     );
   }
   return settle(out, t);
+}
+
+/**
+ * Pods reported restarting per service. Clusters expire old events too, and a lease that has run
+ * for months under a short restart interval must not make every read expensive.
+ */
+export const MAX_REPORTED_RESTARTS = 20;
+
+/**
+ * The crashes of the restart fault (`faults.restartEveryMs`): each service's first replica crashes
+ * every `everyMs` after it started (the start delay after the lease was created) until now or the
+ * lease closed. Derived from the timeline, like everything here, so repeated reads agree and
+ * nothing is stored; only the latest MAX_REPORTED_RESTARTS per service.
+ */
+export function periodicRestarts(
+  t: Pick<LeaseTimeline, "group" | "createdAtMs" | "startDelayMs" | "closedAtMs" | "nowMs">,
+  everyMs: number,
+): Restart[] {
+  if (!(everyMs > 0)) return [];
+  const startedAtMs = t.createdAtMs + t.startDelayMs;
+  const endMs = Math.min(t.nowMs, t.closedAtMs ?? Number.POSITIVE_INFINITY);
+  const last = Math.floor((endMs - startedAtMs) / everyMs);
+  const first = Math.max(1, last - MAX_REPORTED_RESTARTS + 1);
+  const restarts: Restart[] = [];
+  for (const service of t.group.services) {
+    for (let n = first; n <= last; n++)
+      restarts.push({ atMs: startedAtMs + n * everyMs, service: service.name, replica: 0 });
+  }
+  return restarts;
+}
+
+/** The generation of a service's pods at a time: the last update that replaced its container. */
+function generationAt(t: LeaseTimeline, service: string, atMs: number): number {
+  let generation = 0;
+  let current = t.group;
+  (t.updates ?? []).forEach((update, i) => {
+    if (update.atMs > atMs) return;
+    const before = current.services.find((s) => s.name === service);
+    const after = update.group.services.find((s) => s.name === service);
+    if (after && (!before || !sameContainer(before, after))) generation = i + 1;
+    current = update.group;
+  });
+  return generation;
 }
 
 /** What a container prints when it starts: nginx's own entrypoint lines for nginx images, else a generic banner. */

@@ -19,14 +19,25 @@ export async function findIdempotencyRecord(
     .executeTakeFirst();
 }
 
-/** Claims a key for a request about to run; false when another request holds or used it. */
+/**
+ * Claims a key for a request about to run; false when another request holds or used it within the
+ * TTL. The user's expired records are deleted first: an expired key is free again, and the table
+ * holds at most a TTL's worth of keys per user without a background job. The
+ * (user_id, created_at) index keeps that delete to the expired rows.
+ */
 export async function claimIdempotencyKey(
   db: Kysely<Database>,
   userId: string,
   key: string,
   requestHash: string,
   now: number,
+  ttlMs: number,
 ): Promise<boolean> {
+  await db
+    .deleteFrom("idempotency_keys")
+    .where("user_id", "=", userId)
+    .where("created_at", "<=", now - ttlMs)
+    .execute();
   const result = await db
     .insertInto("idempotency_keys")
     .values({

@@ -6,6 +6,7 @@ import {
   leaseEvents,
   leaseLogs,
   mergeByTime,
+  periodicRestarts,
   type EventFilter,
   type LeaseTimeline,
   type LogFilter,
@@ -19,7 +20,8 @@ import type { MarketContext } from "./market-context";
 
 /**
  * Logs and events of a deployment (AEP-63 draft): derived from each lease's timeline (creation,
- * in-place manifest updates, closing) by the market's pure generators; nothing is stored.
+ * in-place manifest updates, injected restarts, closing) by the market's pure generators; nothing
+ * is stored.
  */
 export class ActivityService {
   readonly #ctx: MarketContext;
@@ -58,18 +60,17 @@ export class ActivityService {
           return group ? [{ atMs: v.created_at, group }] : [];
         });
       const closedAtMs = closedAt(lease, this.#ctx.clock.timeOfHeight.bind(this.#ctx.clock));
-      return [
-        {
-          lease: { dseq: String(lease.dseq), gseq: lease.gseq, oseq: lease.oseq },
-          provider,
-          group: atCreation,
-          createdAtMs: lease.created_at,
-          startDelayMs: this.#ctx.config.startDelayMs,
-          updates,
-          ...(closedAtMs !== undefined ? { closedAtMs, closeReason: closeReason(lease) } : {}),
-          nowMs,
-        },
-      ];
+      const timeline: LeaseTimeline = {
+        lease: { dseq: String(lease.dseq), gseq: lease.gseq, oseq: lease.oseq },
+        provider,
+        group: atCreation,
+        createdAtMs: lease.created_at,
+        startDelayMs: this.#ctx.config.startDelayMs,
+        updates,
+        ...(closedAtMs !== undefined ? { closedAtMs, closeReason: closeReason(lease) } : {}),
+        nowMs,
+      };
+      return [{ ...timeline, restarts: periodicRestarts(timeline, this.#ctx.config.faults.restartEveryMs) }];
     });
   }
 }

@@ -11,6 +11,7 @@ import {
   touchApiKey,
   type ApiKeyRow,
 } from "../repositories/api-keys";
+import { VersionedCache } from "./versioned-cache";
 import { generateApiKey, hashApiKey, isWellFormedApiKey, obfuscateApiKey } from "./api-key-format";
 
 /** `lastUsedAt` is written at most this often per key, so authentication is read-only on most requests. */
@@ -30,17 +31,24 @@ export interface ApiKeyServiceOptions {
   db: Kysely<Database>;
   env: string;
   now: () => number;
+  /** The store's content version: with it, known keys are looked up in memory until anything is written. */
+  contentVersion?: () => number;
 }
+
+/** Keys remembered by the authentication cache (a few MB at most). */
+const CACHED_KEYS = 10_000;
 
 export class ApiKeyService {
   readonly #db: Kysely<Database>;
   readonly #env: string;
   readonly #now: () => number;
+  readonly #byHash: VersionedCache<ApiKeyRow>;
 
   constructor(options: ApiKeyServiceOptions) {
     this.#db = options.db;
     this.#env = options.env;
     this.#now = options.now;
+    this.#byHash = new VersionedCache(options.contentVersion, CACHED_KEYS);
   }
 
   /** Creates a key; the secret is returned here once and only its hash is stored. */
@@ -68,12 +76,20 @@ export class ApiKeyService {
 
   /**
    * The user id a presented key belongs to, or undefined for a malformed, unknown or expired key.
-   * Records the use, throttled to one write per key per 30 minutes.
+   * Records the use, throttled to one write per key per 30 minutes. A revoked or changed key is
+   * seen on the next request: any write to the store invalidates the cached rows.
    */
   async authenticate(key: string): Promise<{ userId: string; keyId: string } | undefined> {
     if (!isWellFormedApiKey(key, this.#env)) return undefined;
-    const row = await findApiKeyByHash(this.#db, hashApiKey(key));
+    const hashed = hashApiKey(key);
+    const version = this.#byHash.version();
     const now = this.#now();
+    let row = this.#byHash.get(hashed, version, now);
+    if (!row) {
+      row = await findApiKeyByHash(this.#db, hashed);
+      // Unknown keys are not remembered: a flood of made-up keys must not fill memory.
+      if (row) this.#byHash.set(hashed, version, row);
+    }
     if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
     if (row.last_used_at === null || row.last_used_at < now - LAST_USED_THROTTLE_MS) {
       await touchApiKey(this.#db, row.id, now, now - LAST_USED_THROTTLE_MS);

@@ -15,6 +15,7 @@ import {
   InvalidSdlError,
   leaseStatus,
   leaseUsage,
+  offlineByFault,
   planBids,
   resourcesOffer,
   type CompiledSdl,
@@ -47,12 +48,16 @@ import { activeDeploymentCount, addCredit, countActiveDeployment, spendCredit } 
 import { deploymentListItemView, deploymentView, type SettledDeployment } from "./deployment-view";
 import { LEASE_CLOSED_OWNER, dryHeightOf, persistSettlement, settleInMemory } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
+import { VersionedCache } from "./versioned-cache";
 
 /** The live API's 402 message when the credit cannot cover a deposit. */
 export const INSUFFICIENT_BALANCE_MESSAGE =
   "Not enough balance to cover the deployment deposit. Add credits or turn on auto recharge to continue.";
 
 export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
+
+/** Deployment views kept by the read cache (about 2 KB each). */
+const CACHED_VIEWS = 1_000;
 
 /** The auditor the live API requires of providers (MANAGED_WALLET_LEASE_ALLOWED_AUDITORS default). */
 export const ALLOWED_AUDITORS = ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"] as const;
@@ -64,10 +69,12 @@ export const ALLOWED_AUDITORS = ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"]
  */
 export class DeploymentService {
   readonly #ctx: MarketContext;
+  readonly #views: VersionedCache<Deployment>;
   #lastDseq = 0;
 
   constructor(ctx: MarketContext) {
     this.#ctx = ctx;
+    this.#views = new VersionedCache(ctx.contentVersion, CACHED_VIEWS);
   }
 
   async create(userId: string, sdl: string, depositUsd: number | undefined): Promise<CreatedDeployment> {
@@ -132,7 +139,18 @@ export class DeploymentService {
     };
   }
 
+  /**
+   * One deployment as the API shows it. The view is cached until the store changes, the next block
+   * starts (escrow) or a lease's services change state (start delay), so repeated reads of an
+   * unchanged deployment cost no query. The returned object is shared: callers must not mutate it.
+   */
   async get(userId: string, dseq: number): Promise<Deployment> {
+    const version = this.#views.version();
+    const now = this.#ctx.clock.now();
+    const key = `${userId}/${dseq}`;
+    const cached = this.#views.get(key, version, now);
+    if (cached) return cached;
+
     const settled = await this.settledOrThrow(userId, dseq);
     const [leases, deposits, owner] = await Promise.all([
       listLeases(this.#ctx.db, userId, [dseq]),
@@ -140,9 +158,24 @@ export class DeploymentService {
       this.#ctx.owners.addressOf(userId),
     ]);
     const groups = parseGroups(settled.row.groups_json);
-    return deploymentView(owner, settled, leases, deposits, this.#ctx.config.denom, (lease) =>
+    const view = deploymentView(owner, settled, leases, deposits, this.#ctx.config.denom, (lease) =>
       this.#statusOf(settled.row, groups, lease),
     );
+    this.#views.set(key, version, view, this.#nextChangeOf(settled.row, leases, now));
+    return view;
+  }
+
+  /** When the view of a deployment changes with time alone: the next block, or a rollout finishing. */
+  #nextChangeOf(row: DeploymentListRow, leases: readonly LeaseRow[], now: number): number {
+    const { clock, config } = this.#ctx;
+    let next = clock.timeOfHeight(clock.heightAt(now) + 1);
+    for (const lease of leases) {
+      for (const since of [lease.created_at, row.manifest_updated_at ?? 0]) {
+        const ready = since + config.startDelayMs;
+        if (ready > now && ready < next) next = ready;
+      }
+    }
+    return next;
   }
 
   async list(userId: string, skip: number | undefined, limit: number | undefined): Promise<DeploymentPage> {
@@ -386,7 +419,7 @@ export class DeploymentService {
       nowMs: this.#ctx.clock.now(),
       startDelayMs: this.#ctx.config.startDelayMs,
       closed: lease.state !== "active",
-      providerOffline: provider.offline || this.#ctx.config.faults.providersOffline,
+      providerOffline: provider.offline || offlineByFault(provider, this.#ctx.config.faults.providersOffline),
     });
   }
 }

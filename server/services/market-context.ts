@@ -9,6 +9,8 @@ export interface MarketContext {
   db: Kysely<Database>;
   /** PostgreSQL: take row locks (FOR UPDATE) in read-modify-write transactions. */
   lockRows: boolean;
+  /** The store's content version (SQLite); without it nothing is cached. */
+  contentVersion?: () => number;
   clock: Clock;
   fleet: Fleet;
   config: ServerConfig;

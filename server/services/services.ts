@@ -30,13 +30,20 @@ export interface Services {
 export function createServices(options: {
   db: Kysely<Database>;
   lockRows: boolean;
+  /** The store's content version (SQLite), which enables the in-process read caches. */
+  contentVersion?: () => number;
   clock: Clock;
   fleet: Fleet;
   config: ServerConfig;
 }): Services {
   const { db, clock, config } = options;
   const now = () => clock.now();
-  const apiKeys = new ApiKeyService({ db, env: config.apiKeyEnv, now });
+  const apiKeys = new ApiKeyService({
+    db,
+    env: config.apiKeyEnv,
+    now,
+    ...(options.contentVersion ? { contentVersion: options.contentVersion } : {}),
+  });
   const owners = new OwnerDirectory(db);
   const ctx: MarketContext = { ...options, owners };
   const deployments = new DeploymentService(ctx);

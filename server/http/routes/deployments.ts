@@ -1,6 +1,7 @@
 import type { DeploymentService } from "../../services/deployments";
 import { toDseqNumber, type LeaseService } from "../../services/leases";
 import { callerId } from "../authentication";
+import { dataBody } from "../json-body";
 import type { HandlerGroup } from "../route-handler";
 
 type DeploymentOperations =
@@ -27,9 +28,9 @@ export function deploymentHandlers(
     listDeployments: async ({ c, query }) => ({
       data: await deployments.list(callerId(c), query.skip, query.limit),
     }),
-    getDeployment: async ({ c, params }) => ({
-      data: await deployments.get(callerId(c), toDseqNumber(params.dseq)),
-    }),
+    // The view is shared by every read until the deployment changes: serialized once, like it.
+    getDeployment: async ({ c, params }) =>
+      dataBody(await deployments.get(callerId(c), toDseqNumber(params.dseq))),
     updateDeployment: async ({ c, params, body }) => ({
       data: await deployments.update(callerId(c), toDseqNumber(params.dseq), body.data.sdl),
     }),
