@@ -68,10 +68,11 @@ export function registerRoutes(
 
     // Validation runs here, synchronously, rather than as zod-openapi's per-part async middleware:
     // on a cached read those layers cost about as much as the rest of the request.
+    const parseParams = route.params && memoizedParams(route.params);
     const respond = async (c: Context<AppEnv>) => {
       const input = {
         query: route.query ? valid(route.query, queryOf(c)) : undefined,
-        params: route.params ? valid(route.params, c.req.param()) : undefined,
+        params: parseParams ? parseParams(c.req.param()) : undefined,
         body: route.body ? valid(route.body, await jsonOf(c)) : undefined,
         c,
       };
@@ -89,6 +90,30 @@ function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error);
   return result.data;
+}
+
+/** Distinct path parameter sets remembered per route, and the longest remembered (ids are short). */
+const MEMOIZED_PARAMS = 1_000;
+const MEMOIZED_KEY_LENGTH = 128;
+
+/**
+ * Path parameters validated once per distinct value: clients poll the same few ids (a deployment
+ * being watched), and parsing a dseq (string -> bigint -> bounds -> string) costs more than the
+ * rest of a cached read's own work. Parsing is pure, so a remembered result is the parse's result.
+ */
+function memoizedParams(schema: z.ZodType): (params: Record<string, string>) => unknown {
+  const parsed = new Map<string, unknown>();
+  return (params) => {
+    const values = Object.values(params);
+    const key = values.length === 1 ? (values[0] as string) : JSON.stringify(values);
+    if (parsed.has(key)) return parsed.get(key);
+    const value = valid(schema, params);
+    if (key.length <= MEMOIZED_KEY_LENGTH) {
+      if (parsed.size >= MEMOIZED_PARAMS) parsed.clear();
+      parsed.set(key, value);
+    }
+    return value;
+  };
 }
 
 /** The query string as one value per name, or a list when a name repeats. */

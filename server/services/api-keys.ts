@@ -27,6 +27,11 @@ export interface ApiKeyView {
   keyFormat: string;
 }
 
+export interface Identity {
+  userId: string;
+  keyId: string;
+}
+
 export interface ApiKeyServiceOptions {
   db: Kysely<Database>;
   env: string;
@@ -79,7 +84,7 @@ export class ApiKeyService {
    * Records the use, throttled to one write per key per 30 minutes. A revoked or changed key is
    * seen on the next request: any write to the store invalidates the cached rows.
    */
-  async authenticate(key: string): Promise<{ userId: string; keyId: string } | undefined> {
+  async authenticate(key: string): Promise<Identity | undefined> {
     if (!isWellFormedApiKey(key, this.#env)) return undefined;
     const hashed = hashApiKey(key);
     const version = this.#byHash.version();
@@ -91,9 +96,19 @@ export class ApiKeyService {
       if (row) this.#byHash.set(hashed, version, row);
     }
     if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
-    if (row.last_used_at === null || row.last_used_at < now - LAST_USED_THROTTLE_MS) {
-      await touchApiKey(this.#db, row.id, now, now - LAST_USED_THROTTLE_MS);
-    }
+    if (needsTouch(row, now)) await touchApiKey(this.#db, row.id, now, now - LAST_USED_THROTTLE_MS);
+    return { userId: row.user_id, keyId: row.id };
+  }
+
+  /**
+   * What `authenticate` answers when it can answer from memory alone (a cached, valid key whose use
+   * needs no write), without a promise; otherwise undefined, and `authenticate` must be asked.
+   */
+  knownIdentity(key: string): Identity | undefined {
+    if (!isWellFormedApiKey(key, this.#env)) return undefined;
+    const now = this.#now();
+    const row = this.#byHash.get(hashApiKey(key), this.#byHash.version(), now);
+    if (!row || (row.expires_at !== null && row.expires_at <= now) || needsTouch(row, now)) return undefined;
     return { userId: row.user_id, keyId: row.id };
   }
 
@@ -115,6 +130,10 @@ export class ApiKeyService {
   async revoke(userId: string, id: string): Promise<boolean> {
     return deleteApiKey(this.#db, userId, id);
   }
+}
+
+function needsTouch(row: ApiKeyRow, now: number): boolean {
+  return row.last_used_at === null || row.last_used_at < now - LAST_USED_THROTTLE_MS;
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {

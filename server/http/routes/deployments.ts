@@ -29,8 +29,7 @@ export function deploymentHandlers(
       data: await deployments.list(callerId(c), query.skip, query.limit),
     }),
     // The view is shared by every read until the deployment changes: serialized once, like it.
-    getDeployment: async ({ c, params }) =>
-      dataBody(await deployments.get(callerId(c), toDseqNumber(params.dseq))),
+    getDeployment: ({ c, params }) => deployments.get(callerId(c), toDseqNumber(params.dseq)).then(dataBody),
     updateDeployment: async ({ c, params, body }) => ({
       data: await deployments.update(callerId(c), toDseqNumber(params.dseq), body.data.sdl),
     }),
