@@ -13,7 +13,7 @@ import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { SERVER_NODE_FLAGS } from "../server/cli";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../server/cli";
 import { startPostgresTestCluster } from "../server/db/postgres-test-cluster";
 import { helloSdl } from "../server/test-support/http";
 
@@ -41,6 +41,8 @@ interface Target {
 interface Seeded {
   apiKey: string;
   dseq: string;
+  /** Every seeded deployment (the leased one aside). */
+  dseqs: string[];
   seedMs: number;
 }
 
@@ -76,6 +78,7 @@ function startTarget(args: string[]): Promise<Target> {
   const flags = args[0] === "ref" ? SERVER_NODE_FLAGS : [];
   const child = spawn(process.execPath, [...flags, join(__dirname, "server-target.js"), ...args], {
     stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...(args[0] === "ref" ? SERVER_ENV : {}) },
   });
   return new Promise((resolveTarget, reject) => {
     let out = "";
@@ -101,7 +104,16 @@ async function load(options: {
   headers?: Record<string, string>;
   body?: string;
   connections?: number;
+  /** A path per request (autocannon's setupRequest), instead of the URL's. */
+  path?: () => string;
 }): Promise<Measure> {
+  if (options.path) {
+    const { path, ...rest } = options;
+    options = {
+      ...rest,
+      requests: [{ setupRequest: (request: object) => ({ ...request, path: path() }) }],
+    } as never;
+  }
   await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: 2 });
   const result = await autocannon({
     ...options,
@@ -135,6 +147,7 @@ interface StoreResult {
   rssSeeded: number;
   rssAfter: number;
   read: Measure;
+  readMany: Measure;
   create: Measure;
   listFirst: Measure;
   listDeep: Measure;
@@ -165,6 +178,14 @@ async function benchStore(
       });
     }
     const read = medianRound(rounds).read;
+    // Every request reads another of the stored deployments: the view cache (1,000 views) mostly
+    // misses, so this is the cost of a read that goes to the store.
+    let next = 0;
+    const readMany = await load({
+      url: target.url,
+      headers,
+      path: () => `/v1/deployments/${seeded.dseqs[(next += 7919) % seeded.dseqs.length]}`,
+    });
     const listFirst = await load({ url: `${target.url}/v1/deployments?skip=0&limit=10`, headers });
     const listDeep = await load({
       url: `${target.url}/v1/deployments?skip=${Math.floor(DEPLOYMENTS / 2)}&limit=10`,
@@ -200,6 +221,7 @@ async function benchStore(
       rssSeeded,
       rssAfter,
       read,
+      readMany,
       create,
       listFirst,
       listDeep,
@@ -314,7 +336,11 @@ function report(
     "`bench/server-load.ts` (issue 4): each server runs in its own child process (`bench/server-target.ts`);",
     "autocannon drives the load from the parent process. A separate process first seeds the store with",
     `${DEPLOYMENTS} deployments of one user (plus one with an active lease: the deployment that is read), then a`,
-    `fresh server is started on it (logs at level warn, V8 flags of the binary: ${SERVER_NODE_FLAGS.join(" ")}).`,
+    `fresh server is started on it (logs at level warn, with the binary's environment and V8 flags: ${Object.entries(
+      SERVER_ENV,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")} ${SERVER_NODE_FLAGS.join(" ")}).`,
     `${SECONDS} s per measurement after a 2 s warm-up,`,
     `${CONNECTIONS} connections (create: 8).`,
     "",
@@ -335,6 +361,11 @@ function report(
   for (const s of stores) {
     lines.push(
       row(`${s.store}: authenticated \`GET /v1/deployments/{dseq}\``, s.read, medianRound(s.rounds).ceiling),
+      row(
+        `${s.store}: the same, another of the ${DEPLOYMENTS} deployments each request (the view cache mostly misses)`,
+        s.readMany,
+        ceiling,
+      ),
       row(
         `${s.store}: \`POST /v1/deployments\` (SDL compile + deposit + bids, one transaction)`,
         s.create,

@@ -1,6 +1,6 @@
 // The processes of bench/server-load.ts. `hello`: a bare Hono hello-world (the ceiling). `seed`:
 // creates a user with N deployments (plus one with an active lease) in a store, prints
-// {apiKey, dseq, seedMs} and exits. `ref`: the reference server on that store. `hello` and `ref`
+// {apiKey, dseq, dseqs, seedMs} and exits. `ref`: the reference server on that store. `hello` and `ref`
 // print {url} when listening and serve until killed.
 // Usage: node dist/bench/server-target.js hello | seed --deployments N STORE | ref STORE
 //        (STORE = --data-dir D | --database-url U)
@@ -47,7 +47,11 @@ async function main(): Promise<void> {
   const sdl = helloSdl();
   const started = performance.now();
   let dseq = "";
-  for (let i = 0; i < count; i += 1) dseq = (await server.services.deployments.create(userId, sdl, 5)).dseq;
+  const dseqs: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    dseq = (await server.services.deployments.create(userId, sdl, 5)).dseq;
+    dseqs.push(dseq);
+  }
   // One deployment with a lease, so the measured read renders a lease with its provider status.
   const leased = await server.services.deployments.create(userId, sdl, 5);
   const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   }
   const seedMs = Math.round(performance.now() - started);
   await server.close();
-  process.stdout.write(`${JSON.stringify({ apiKey, dseq, seedMs })}\n`);
+  process.stdout.write(`${JSON.stringify({ apiKey, dseq, dseqs, seedMs })}\n`);
 }
 
 main().catch((error: unknown) => {

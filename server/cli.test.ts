@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "./cli";
 import { client, helloSdl } from "./test-support/http";
 
 const CLI = join(__dirname, "cli.js");
@@ -53,6 +54,14 @@ async function waitForOutput(served: Served, pattern: RegExp): Promise<RegExpExe
 }
 
 describe("akash-ref-api CLI", () => {
+  test("the binary's shebang and `make server` run with the benchmarked environment and V8 flags", () => {
+    const env = Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value}`);
+    const command = `${env.join(" ")} node ${SERVER_NODE_FLAGS.join(" ")}`;
+    assert.equal(readFileSync(CLI, "utf8").split("\n")[0], `#!/usr/bin/env -S ${command}`);
+    const makefile = readFileSync(join(__dirname, "..", "..", "Makefile"), "utf8");
+    assert.ok(makefile.includes(`${command} dist/server/cli.js serve`), "make server runs the same command");
+  });
+
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
   const tempDir = () => {

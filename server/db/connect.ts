@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
-import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { migrateToLatest } from "./migrations";
 import { NodeSqliteDatabase } from "./node-sqlite-database";
@@ -43,7 +42,7 @@ const PG_INT8_OID = 20;
 /** Opens the store the options name and migrates it to the latest schema. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl
-    ? openPostgres(options.databaseUrl)
+    ? await openPostgres(options.databaseUrl)
     : openSqlite(options.dataDir, options.serve ?? false);
   try {
     await migrateToLatest(store.db as Kysely<unknown>);
@@ -86,7 +85,9 @@ function openSqlite(dataDir: string | undefined, serve: boolean): Store {
   };
 }
 
-function openPostgres(databaseUrl: string): Store {
+async function openPostgres(databaseUrl: string): Promise<Store> {
+  // Loaded only for PostgreSQL: an embedded (SQLite) server does not carry the driver in memory.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,

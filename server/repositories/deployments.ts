@@ -72,19 +72,21 @@ export async function listActivePage(
   skip: number,
   limit: number | undefined,
 ): Promise<DeploymentListRow[]> {
-  return (
+  // Both engines need a LIMIT before OFFSET; "all" is spelled as the largest safe integer.
+  return activePageQuery.execute(db, { userId, skip, limit: limit ?? Number.MAX_SAFE_INTEGER });
+}
+
+const activePageQuery = new PreparedQuery(
+  (db: Kysely<Database>, p: { userId: string; skip: number; limit: number }) =>
     db
       .selectFrom("deployments")
       .select(LIST_COLUMNS)
-      .where("user_id", "=", userId)
+      .where("user_id", "=", p.userId)
       .where("state", "=", "active")
       .orderBy("dseq", "desc")
-      // Both engines need a LIMIT before OFFSET; "all" is spelled as the largest safe integer.
-      .limit(limit ?? Number.MAX_SAFE_INTEGER)
-      .offset(skip)
-      .execute()
-  );
-}
+      .limit(p.limit)
+      .offset(p.skip),
+);
 
 /** Active deployments whose escrow ran dry at or before `height` but are not closed yet (usually none). */
 export async function listDryDeployments(
@@ -92,15 +94,17 @@ export async function listDryDeployments(
   userId: string,
   height: number,
 ): Promise<number[]> {
-  const rows = await db
+  return (await dryDeploymentsQuery.execute(db, { userId, height })).map((r) => r.dseq);
+}
+
+const dryDeploymentsQuery = new PreparedQuery((db: Kysely<Database>, p: { userId: string; height: number }) =>
+  db
     .selectFrom("deployments")
     .select("dseq")
-    .where("user_id", "=", userId)
+    .where("user_id", "=", p.userId)
     .where("state", "=", "active")
-    .where("escrow_dry_height", "<=", height)
-    .execute();
-  return rows.map((r) => r.dseq);
-}
+    .where("escrow_dry_height", "<=", p.height),
+);
 
 /** One deployment without its SDL and manifest text: what reads need, at a fraction of the bytes. */
 export async function findDeploymentSummary(

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "../db/prepared-query";
 import type { Database, UsersTable } from "../db/schema";
 
 export type UserRow = UsersTable;
@@ -41,13 +42,12 @@ export async function countActiveDeployment(
 }
 
 export async function activeDeploymentCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom("users")
-    .select("active_deployments")
-    .where("id", "=", userId)
-    .executeTakeFirst();
-  return row?.active_deployments ?? 0;
+  return (await activeCountQuery.executeTakeFirst(db, { userId }))?.active_deployments ?? 0;
 }
+
+const activeCountQuery = new PreparedQuery((db: Kysely<Database>, p: { userId: string }) =>
+  db.selectFrom("users").select("active_deployments").where("id", "=", p.userId),
+);
 
 /**
  * Takes `micro` from the user's credit only if that much is there, in one conditional UPDATE, so
