@@ -37,11 +37,14 @@ describe("cached reads show every change at once", () => {
     return second.body.data;
   }
 
-  async function createLeased(deposit = 5): Promise<string> {
-    const created = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit } });
+  async function create(): Promise<{ dseq: string; manifest: string }> {
+    const created = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } });
     assert.equal(created.status, 201, created.text);
-    const { dseq, manifest } = created.body.data;
-    await readTwice(dseq);
+    return created.body.data;
+  }
+
+  /** Leases the deployment from its first bidder, once the bids are in. */
+  async function lease(dseq: string, manifest: string): Promise<void> {
     clock.advanceMs(BID_DELAY_MS);
     const bid = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data[0].bid;
     const leased = await api("POST", "/v1/leases", {
@@ -49,6 +52,12 @@ describe("cached reads show every change at once", () => {
       leases: [{ dseq, gseq: 1, oseq: 1, provider: bid.id.provider }],
     });
     assert.equal(leased.status, 200, leased.text);
+  }
+
+  async function createLeased(): Promise<string> {
+    const { dseq, manifest } = await create();
+    await readTwice(dseq);
+    await lease(dseq, manifest);
     return dseq;
   }
 
@@ -56,8 +65,7 @@ describe("cached reads show every change at once", () => {
     Number(d.escrow_account.state.funds[0]?.amount);
 
   test("a top-up, a lease, an SDL update and a close each show on the next read", async () => {
-    const created = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } });
-    const { dseq, manifest } = created.body.data;
+    const { dseq, manifest } = await create();
     const initial = await readTwice(dseq);
     assert.equal(initial.leases.length, 0);
 
@@ -65,13 +73,7 @@ describe("cached reads show every change at once", () => {
     const toppedUp = await readTwice(dseq);
     assert.equal(funds(toppedUp), funds(initial) + 2_000_000);
 
-    clock.advanceMs(BID_DELAY_MS);
-    const bid = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data[0].bid;
-    const leased = await api("POST", "/v1/leases", {
-      manifest,
-      leases: [{ dseq, gseq: 1, oseq: 1, provider: bid.id.provider }],
-    });
-    assert.equal(leased.status, 200, leased.text);
+    await lease(dseq, manifest);
     assert.equal((await readTwice(dseq)).leases.length, 1);
 
     const updated = await api("PUT", `/v1/deployments/${dseq}`, {
