@@ -104,22 +104,19 @@ async function load(options: {
   headers?: Record<string, string>;
   body?: string;
   connections?: number;
-  /** A path per request (autocannon's setupRequest), instead of the URL's. */
+  /** A path per request, instead of the URL's. */
   path?: () => string;
 }): Promise<Measure> {
-  if (options.path) {
-    const { path, ...rest } = options;
-    options = {
-      ...rest,
-      requests: [{ setupRequest: (request: object) => ({ ...request, path: path() }) }],
-    } as never;
-  }
-  await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: 2 });
-  const result = await autocannon({
-    ...options,
+  const { path, ...rest } = options;
+  const run = {
+    ...rest,
     connections: options.connections ?? CONNECTIONS,
-    duration: SECONDS,
-  });
+    ...(path
+      ? { requests: [{ setupRequest: (request: { path: string }) => ({ ...request, path: path() }) }] }
+      : {}),
+  };
+  await autocannon({ ...run, duration: 2 });
+  const result = await autocannon({ ...run, duration: SECONDS });
   const failures = result.errors + result.timeouts + result.non2xx;
   return {
     rps: Math.round(result.requests.average),

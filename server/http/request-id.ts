@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 
 const HEADER = "X-Request-Id";
+const HEADER_KEY = HEADER.toLowerCase();
 /** A caller's own id is kept when it is short and plain (it ends up in logs). */
 const CALLER_ID = /^[\w\-=]{1,255}$/;
 
@@ -34,7 +35,7 @@ export function requestIds(): MiddlewareHandler<AppEnv> {
 export function jsonResponse(c: Context<AppEnv>, text: string, status: number): Response {
   const response = new Response(text, {
     status,
-    headers: { "content-type": "application/json", [HEADER.toLowerCase()]: c.get("requestId") },
+    headers: { "content-type": "application/json", [HEADER_KEY]: c.get("requestId") },
   });
   tagged.add(response);
   return response;

@@ -85,17 +85,16 @@ export class ApiKeyService {
    * seen on the next request: any write to the store invalidates the cached rows.
    */
   async authenticate(key: string): Promise<Identity | undefined> {
-    if (!isWellFormedApiKey(key, this.#env)) return undefined;
-    const hashed = hashApiKey(key);
-    const version = this.#byHash.version();
-    const now = this.#now();
-    let row = this.#byHash.get(hashed, version, now);
+    const lookup = this.#lookup(key);
+    if (!lookup) return undefined;
+    const { hashed, version, now } = lookup;
+    let row = lookup.row;
     if (!row) {
       row = await findApiKeyByHash(this.#db, hashed);
       // Unknown keys are not remembered: a flood of made-up keys must not fill memory.
       if (row) this.#byHash.set(hashed, version, row);
     }
-    if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
+    if (!row || isExpired(row, now)) return undefined;
     if (needsTouch(row, now)) await touchApiKey(this.#db, row.id, now, now - LAST_USED_THROTTLE_MS);
     return { userId: row.user_id, keyId: row.id };
   }
@@ -105,11 +104,22 @@ export class ApiKeyService {
    * needs no write), without a promise; otherwise undefined, and `authenticate` must be asked.
    */
   knownIdentity(key: string): Identity | undefined {
-    if (!isWellFormedApiKey(key, this.#env)) return undefined;
-    const now = this.#now();
-    const row = this.#byHash.get(hashApiKey(key), this.#byHash.version(), now);
-    if (!row || (row.expires_at !== null && row.expires_at <= now) || needsTouch(row, now)) return undefined;
+    const lookup = this.#lookup(key);
+    const row = lookup?.row;
+    if (!lookup || !row || isExpired(row, lookup.now) || needsTouch(row, lookup.now)) return undefined;
     return { userId: row.user_id, keyId: row.id };
+  }
+
+  /** A well-formed key's hash, the store version and time now, and its cached row if any. */
+  #lookup(
+    key: string,
+  ): { hashed: string; version: number | undefined; now: number; row?: ApiKeyRow } | undefined {
+    if (!isWellFormedApiKey(key, this.#env)) return undefined;
+    const hashed = hashApiKey(key);
+    const version = this.#byHash.version();
+    const now = this.#now();
+    const row = this.#byHash.get(hashed, version, now);
+    return row ? { hashed, version, now, row } : { hashed, version, now };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {
@@ -130,6 +140,10 @@ export class ApiKeyService {
   async revoke(userId: string, id: string): Promise<boolean> {
     return deleteApiKey(this.#db, userId, id);
   }
+}
+
+function isExpired(row: ApiKeyRow, now: number): boolean {
+  return row.expires_at !== null && row.expires_at <= now;
 }
 
 function needsTouch(row: ApiKeyRow, now: number): boolean {

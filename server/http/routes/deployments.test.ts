@@ -2,44 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startServer, type RunningServer } from "../../index";
 import { ManualClock } from "../../market";
+import { TWO_GROUP_SDL } from "../../market/testing/sdl-fixtures";
 import { client, helloSdl, type Caller } from "../../test-support/http";
 
 const START = Date.UTC(2026, 0, 1);
-
-const TWO_GROUP_SDL = `version: "2.0"
-services:
-  web:
-    image: nginx:1.25.3
-    expose:
-      - port: 80
-        to:
-          - global: true
-  db:
-    image: postgres:16
-    expose:
-      - port: 5432
-        to:
-          - global: true
-profiles:
-  compute:
-    small:
-      resources:
-        cpu: { units: 0.5 }
-        memory: { size: 512Mi }
-        storage: { size: 1Gi }
-  placement:
-    eu:
-      pricing:
-        small: { denom: uakt, amount: 1000 }
-    us:
-      pricing:
-        small: { denom: uakt, amount: 1000 }
-deployment:
-  web:
-    eu: { profile: small, count: 1 }
-  db:
-    us: { profile: small, count: 1 }
-`;
 
 describe("deployments, bids, leases, logs and events", () => {
   const clock = new ManualClock({ startMs: START });
@@ -157,16 +123,16 @@ describe("deployments, bids, leases, logs and events", () => {
       before.leases.map((l: { id: { gseq: number } }) => l.id.gseq),
       [1, 2],
     );
-    assert.equal(before.leases[0].status.services.web.ready_replicas, 0);
+    assert.equal(before.leases[0].status.services.api.ready_replicas, 0);
     clock.advanceMs(2000);
     const ready = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
-    const web = ready.leases[0].status;
-    const db = ready.leases[1].status;
-    assert.equal(web.services.web.available_replicas, 1);
-    assert.match(web.services.web.uris[0], /^[a-z0-9]+\./);
-    assert.deepEqual(web.forwarded_ports, {});
-    assert.equal(db.forwarded_ports.db[0].port, 5432);
-    assert.ok(db.forwarded_ports.db[0].externalPort >= 30000);
+    const front = ready.leases[0].status;
+    const cache = ready.leases[1].status;
+    assert.equal(front.services.api.available_replicas, 1);
+    assert.match(front.services.api.uris[0], /^[a-z0-9]+\./);
+    assert.deepEqual(front.forwarded_ports, {});
+    assert.equal(cache.forwarded_ports.cache[0].port, 6379);
+    assert.ok(cache.forwarded_ports.cache[0].externalPort >= 30000);
   });
 
   test("leases: bid not visible or unknown -> 400, manifest mismatch -> 400, repeat is idempotent", async () => {

@@ -44,6 +44,53 @@ deployment:
 
 export const NGINX_SDL = nginxSdl();
 
+/**
+ * Two placement groups with no requirements beyond price: an HTTP service behind the ingress
+ * (`as: 80`) and a global TCP port, which providers forward on a node port.
+ */
+export const TWO_GROUP_SDL = `
+version: "2.0"
+services:
+  api:
+    image: hashicorp/http-echo:1.0
+    args: ["-text=hello"]
+    expose:
+      - port: 5678
+        as: 80
+        to:
+          - global: true
+  cache:
+    image: redis:7
+    expose:
+      - port: 6379
+        to:
+          - global: true
+profiles:
+  compute:
+    api:
+      resources:
+        cpu: { units: 0.5 }
+        memory: { size: 256Mi }
+        storage: { size: 256Mi }
+    cache:
+      resources:
+        cpu: { units: 0.5 }
+        memory: { size: 512Mi }
+        storage: { size: 512Mi }
+  placement:
+    east:
+      pricing:
+        api: { denom: uakt, amount: 1000 }
+    west:
+      pricing:
+        cache: { denom: uakt, amount: 1000 }
+deployment:
+  api:
+    east: { profile: api, count: 1 }
+  cache:
+    west: { profile: cache, count: 1 }
+`;
+
 /** Two placement groups (two orders, two leases), attributes, a replica count and a fractional price. */
 export const MULTI_GROUP_SDL = `
 version: "2.0"
