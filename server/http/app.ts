@@ -94,6 +94,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
             ),
           ]
         : [],
+    // The status line is out already: the client sees a cut connection, the log says why.
+    (error, c) => logger.error({ reqId: c.get("requestId"), err: error }, "response stream failed"),
   );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKeyAuth", {

@@ -6,7 +6,7 @@ import type { AppEnv } from "./app-env";
 import { requireCaller } from "./authentication";
 import { limitBody, requireJsonContentType } from "./body-guards";
 import { ApiError, validationError } from "./errors";
-import { JsonBody } from "./json-body";
+import { JsonBody, JsonStream } from "./json-body";
 import { jsonResponse } from "./request-id";
 import type { Handlers, RouteHandler } from "./route-handler";
 
@@ -39,6 +39,7 @@ export function registerRoutes(
   app: OpenAPIHono<AppEnv>,
   handlers: Handlers,
   extraMiddleware: (route: RouteDefinition) => MiddlewareHandler<AppEnv>[],
+  onStreamError: (error: unknown, c: Context<AppEnv>) => void,
 ): void {
   for (const [operationId, route] of Object.entries(routes) as [OperationId, RouteDefinition][]) {
     const handler = handlers[operationId] as RouteHandler<RouteDefinition>;
@@ -78,12 +79,50 @@ export function registerRoutes(
       };
       const result = await handler(input as never);
       if (route.successStatus === 204) return c.body(null, 204);
+      if (result instanceof JsonStream)
+        return jsonResponse(
+          c,
+          streamed(result.chunks, (error) => onStreamError(error, c)),
+          route.successStatus,
+        );
       const text = result instanceof JsonBody ? result.text : JSON.stringify(result);
       return jsonResponse(c, text, route.successStatus);
     };
     app.openAPIRegistry.registerPath(config);
     app.on([route.method.toUpperCase()], [honoPath(route.path)], ...middleware, respond);
   }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Chunks as a byte stream that pulls the next chunk only when the connection has taken the last
+ * one (the Node adapter waits for "drain"), so a slow client holds at most a chunk or two in memory.
+ * A failure is reported, then cuts the connection; a client that goes away stops the producer.
+ */
+function streamed(
+  chunks: AsyncIterable<string>,
+  onError: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await iterator.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        } catch (error) {
+          onError(error);
+          throw error;
+        }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -32,8 +32,12 @@ export function requestIds(): MiddlewareHandler<AppEnv> {
  * A JSON response with its headers as a plain object, request id included: the Node adapter then
  * writes it without building a `Headers` object, which is a large share of a cached read's cost.
  */
-export function jsonResponse(c: Context<AppEnv>, text: string, status: number): Response {
-  const response = new Response(text, {
+export function jsonResponse(
+  c: Context<AppEnv>,
+  body: string | ReadableStream<Uint8Array>,
+  status: number,
+): Response {
+  const response = new Response(body, {
     status,
     headers: { "content-type": "application/json", [HEADER_KEY]: c.get("requestId") },
   });

@@ -88,6 +88,32 @@ const activePageQuery = new PreparedQuery(
       .offset(p.skip),
 );
 
+/**
+ * The next `limit` active deployments of the user below `beforeDseq`, newest first: how a large
+ * listing continues after its first batch (a range scan from where the last batch ended, instead
+ * of an ever larger OFFSET).
+ */
+export async function listActiveBefore(
+  db: Kysely<Database>,
+  userId: string,
+  beforeDseq: number,
+  limit: number,
+): Promise<DeploymentListRow[]> {
+  return activeBeforeQuery.execute(db, { userId, beforeDseq, limit });
+}
+
+const activeBeforeQuery = new PreparedQuery(
+  (db: Kysely<Database>, p: { userId: string; beforeDseq: number; limit: number }) =>
+    db
+      .selectFrom("deployments")
+      .select(LIST_COLUMNS)
+      .where("user_id", "=", p.userId)
+      .where("state", "=", "active")
+      .where("dseq", "<", p.beforeDseq)
+      .orderBy("dseq", "desc")
+      .limit(p.limit),
+);
+
 /** Active deployments whose escrow ran dry at or before `height` but are not closed yet (usually none). */
 export async function listDryDeployments(
   db: Kysely<Database>,

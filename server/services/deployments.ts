@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { CreatedDeployment, Deployment, DeploymentPage, LeaseStatus } from "../../sdk/contract";
+import type {
+  CreatedDeployment,
+  Deployment,
+  DeploymentListItem,
+  LeaseStatus,
+  Pagination,
+} from "../../sdk/contract";
 import { usdToMicro } from "../../sdk/money";
 import type { Database } from "../db/schema";
 import { ApiError, badRequest, notFound } from "../http/errors";
@@ -27,6 +33,7 @@ import {
   findDeploymentSummary,
   insertEscrowDeposit,
   insertManifestVersion,
+  listActiveBefore,
   listActivePage,
   listDryDeployments,
   listEscrowDeposits,
@@ -55,6 +62,15 @@ export const INSUFFICIENT_BALANCE_MESSAGE =
   "Not enough balance to cover the deployment deposit. Add credits or turn on auto recharge to continue.";
 
 export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
+
+/** Deployments read and turned into list items at a time when a page is larger. */
+export const LIST_BATCH = 200;
+
+/** A page of deployments: its pagination, and its deployments batch by batch (see `list`). */
+export interface DeploymentListing {
+  pagination: Pagination;
+  batches: AsyncIterable<DeploymentListItem[]>;
+}
 
 /** Deployment views kept by the read cache (about 2 KB each). */
 const CACHED_VIEWS = 1_000;
@@ -178,25 +194,75 @@ export class DeploymentService {
     return next;
   }
 
-  async list(userId: string, skip: number | undefined, limit: number | undefined): Promise<DeploymentPage> {
+  /**
+   * A page of the user's active deployments, newest first. The pagination is known up front; the
+   * deployments come in batches of at most LIST_BATCH, each read when the previous one has been
+   * consumed, so a page of any size (the live API's default is every deployment) costs O(batch)
+   * memory. A page is not a snapshot: a deployment created or closed while a large one is read may
+   * or may not be in it, as with the live API's own queries.
+   */
+  async list(
+    userId: string,
+    skip: number | undefined,
+    limit: number | undefined,
+  ): Promise<DeploymentListing> {
     const height = this.#ctx.clock.height();
     // Deployments whose escrow ran dry since their last write are closed first, so the page and
     // the total (a counter, not a COUNT over the user's history) only see active ones.
     for (const dry of await listDryDeployments(this.#ctx.db, userId, height))
       await this.mutate(userId, dry, async () => undefined);
-    const [rows, total] = await Promise.all([
-      listActivePage(this.#ctx.db, userId, skip ?? 0, limit),
+    const [total, owner] = await Promise.all([
       activeDeploymentCount(this.#ctx.db, userId),
+      this.#ctx.owners.addressOf(userId),
     ]);
+    const from = skip ?? 0;
+    return {
+      pagination: {
+        total,
+        skip: from,
+        limit: limit ?? total,
+        hasMore: limit !== undefined && from + limit < total,
+      },
+      batches: this.#listBatches(userId, owner, height, from, limit ?? Number.POSITIVE_INFINITY),
+    };
+  }
+
+  async *#listBatches(
+    userId: string,
+    owner: string,
+    height: number,
+    skip: number,
+    limit: number,
+  ): AsyncGenerator<DeploymentListItem[]> {
+    let remaining = limit;
+    let last: number | undefined;
+    while (remaining > 0) {
+      const size = Math.min(remaining, LIST_BATCH);
+      const rows =
+        last === undefined
+          ? await listActivePage(this.#ctx.db, userId, skip, size)
+          : await listActiveBefore(this.#ctx.db, userId, last, size);
+      if (rows.length > 0) yield await this.#listItems(userId, owner, height, rows);
+      if (rows.length < size) return;
+      remaining -= rows.length;
+      last = (rows.at(-1) as DeploymentListRow).dseq;
+    }
+  }
+
+  async #listItems(
+    userId: string,
+    owner: string,
+    height: number,
+    rows: DeploymentListRow[],
+  ): Promise<DeploymentListItem[]> {
     const dseqs = rows.map((r) => r.dseq);
-    const [leases, deposits, owner] = await Promise.all([
+    const [leases, deposits] = await Promise.all([
       listLeases(this.#ctx.db, userId, dseqs),
       listEscrowDeposits(this.#ctx.db, userId, dseqs),
-      this.#ctx.owners.addressOf(userId),
     ]);
     const leasesOf = groupByDseq(leases);
     const depositsOf = groupByDseq(deposits);
-    const deployments = rows.map((row) =>
+    return rows.map((row) =>
       deploymentListItemView(
         owner,
         settleInMemory(row, height),
@@ -205,16 +271,6 @@ export class DeploymentService {
         this.#ctx.config.denom,
       ),
     );
-    const shownLimit = limit ?? total;
-    return {
-      deployments,
-      pagination: {
-        total,
-        skip: skip ?? 0,
-        limit: shownLimit,
-        hasMore: limit !== undefined && (skip ?? 0) + limit < total,
-      },
-    };
   }
 
   /** Replaces the SDL in place when the groups' resources are unchanged (new manifest and hash). */

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startServer, type RunningServer } from "../../index";
+import { LIST_BATCH } from "../../services/deployments";
 import { ManualClock } from "../../market";
 import { TWO_GROUP_SDL } from "../../market/testing/sdl-fixtures";
 import { client, helloSdl, type Caller } from "../../test-support/http";
+import { describeEachStore } from "../../test-support/stores";
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -304,42 +306,74 @@ describe("provider capacity", () => {
   });
 });
 
-describe("large listings", () => {
-  test("an unpaginated list of more than 500 deployments gives each its own leases and deposits", async () => {
-    const server = await startServer({
-      logLevel: "silent",
-      clock: new ManualClock({ startMs: START }),
-      bidDelayMs: 0,
-    });
-    try {
-      const { userId, apiKey } = await server.createUser("many@example.com", 5000);
-      const created: { dseq: string; manifest: string }[] = [];
-      for (let i = 0; i < 520; i += 1)
-        created.push(await server.services.deployments.create(userId, helloSdl(), 5));
-      const leased = created[7];
-      const topped = created[300];
-      assert.ok(leased && topped);
-      const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
-      assert.ok(bid);
-      await server.services.leases.create(userId, leased.manifest, [
-        { dseq: leased.dseq, gseq: 1, oseq: 1, provider: bid.id.provider },
-      ]);
-      await server.services.deployments.deposit(userId, Number(topped.dseq), 1);
+describeEachStore("large listings", (store) => {
+  type Item = {
+    deployment: { id: { dseq: string } };
+    leases: unknown[];
+    escrow_account: { state: { deposits: unknown[] } };
+  };
+  const dseqsOf = (items: Item[]) => items.map((item) => item.deployment.id.dseq);
+  // More than two batches, and not a multiple of one.
+  const COUNT = 2 * LIST_BATCH + 120;
 
-      const page = (await client(server.url, apiKey)("GET", "/v1/deployments")).body.data;
-      assert.equal(page.pagination.total, 520);
-      assert.equal(page.deployments.length, 520);
-      for (const item of page.deployments as {
-        deployment: { id: { dseq: string } };
-        leases: unknown[];
-        escrow_account: { state: { deposits: unknown[] } };
-      }[]) {
-        const dseq = item.deployment.id.dseq;
-        assert.equal(item.leases.length, dseq === leased.dseq ? 1 : 0, dseq);
-        assert.equal(item.escrow_account.state.deposits.length, dseq === topped.dseq ? 2 : 1, dseq);
-      }
-    } finally {
-      await server.close();
+  test("an unpaginated list of more than two batches is streamed: every deployment once, newest first, each with its own leases and deposits", async () => {
+    const server = await store.start({ clock: new ManualClock({ startMs: START }), bidDelayMs: 0 });
+    const { userId, apiKey } = await server.createUser("many@example.com", 10 * COUNT);
+    const created: { dseq: string; manifest: string }[] = [];
+    for (let i = 0; i < COUNT; i += 1)
+      created.push(await server.services.deployments.create(userId, helloSdl(), 5));
+    const leased = created[7];
+    const topped = created[LIST_BATCH + 100];
+    assert.ok(leased && topped);
+    const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
+    assert.ok(bid);
+    await server.services.leases.create(userId, leased.manifest, [
+      { dseq: leased.dseq, gseq: 1, oseq: 1, provider: bid.id.provider },
+    ]);
+    await server.services.deployments.deposit(userId, Number(topped.dseq), 1);
+    const api = client(server.url, apiKey);
+    const newestFirst = created.map((d) => d.dseq).reverse();
+
+    const all = await api("GET", "/v1/deployments");
+    assert.equal(all.status, 200);
+    assert.equal(all.headers.get("content-type"), "application/json");
+    assert.equal(all.headers.get("transfer-encoding"), "chunked", "sent while read, not built whole");
+    assert.match(all.headers.get("x-request-id") ?? "", /.+/);
+    assert.deepEqual(all.body.data.pagination, { total: COUNT, skip: 0, limit: COUNT, hasMore: false });
+    assert.deepEqual(dseqsOf(all.body.data.deployments), newestFirst);
+    for (const item of all.body.data.deployments as Item[]) {
+      const dseq = item.deployment.id.dseq;
+      assert.equal(item.leases.length, dseq === leased.dseq ? 1 : 0, dseq);
+      assert.equal(item.escrow_account.state.deposits.length, dseq === topped.dseq ? 2 : 1, dseq);
     }
+
+    // Large pages with skip and limit continue where the previous batch ended, and agree with
+    // small pages (answered whole).
+    const skipped = (await api("GET", "/v1/deployments?skip=150")).body.data;
+    assert.deepEqual(dseqsOf(skipped.deployments), newestFirst.slice(150));
+    assert.deepEqual(skipped.pagination, { total: COUNT, skip: 150, limit: COUNT, hasMore: false });
+    const window = (await api("GET", `/v1/deployments?skip=90&limit=${LIST_BATCH + 50}`)).body.data;
+    assert.deepEqual(dseqsOf(window.deployments), newestFirst.slice(90, 90 + LIST_BATCH + 50));
+    assert.equal(window.pagination.hasMore, true);
+    const small = (await api("GET", "/v1/deployments?skip=300&limit=5")).body.data;
+    assert.deepEqual(dseqsOf(small.deployments), newestFirst.slice(300, 305));
+    const beyond = (await api("GET", `/v1/deployments?skip=${COUNT + 5}`)).body.data;
+    assert.deepEqual(beyond, {
+      deployments: [],
+      pagination: { total: COUNT, skip: COUNT + 5, limit: COUNT, hasMore: false },
+    });
+
+    // A client that goes away mid-answer does not disturb the server: the next requests are served.
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/v1/deployments`, {
+      headers: { "x-api-key": apiKey },
+      signal: abort.signal,
+    });
+    const reader = response.body?.getReader();
+    assert.ok(reader);
+    await reader.read();
+    abort.abort();
+    await assert.rejects(reader.read());
+    assert.deepEqual(dseqsOf((await api("GET", "/v1/deployments")).body.data.deployments), newestFirst);
   });
 });
