@@ -1,7 +1,7 @@
 import type { Clock } from "./market/clock";
 import { DEFAULT_BLOCK_TIME_MS } from "./market/clock";
 import { findProvider, type Fleet } from "./market/fleet";
-import type { LogLevel } from "./logger";
+import type { LogDestination, LogLevel } from "./logger";
 import { API_KEY_ENV_PATTERN } from "./services/api-key-format";
 
 /** Failure knobs for users' pipelines and our own tests; all off by default. */
@@ -55,6 +55,8 @@ export interface ServerOptions {
   idempotencyTtlMs?: number;
   /** pino level; 'silent' in tests (default 'info'). */
   logLevel?: LogLevel;
+  /** Where the JSON log lines go (default stdout): an embedding program's own stream, or a test's. */
+  logDestination?: LogDestination;
 }
 
 export interface ServerConfig {

@@ -47,7 +47,7 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logDestination);
   const fleet = loadFleet(config.fleet as Parameters<typeof loadFleet>[0]);
   checkFaultProviders(config, fleet);
   const clock = options.clock ?? new SystemClock({ blockTimeMs: config.blockTimeMs });

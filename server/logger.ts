@@ -1,12 +1,13 @@
 import pino, { type Logger, type LevelWithSilent } from "pino";
 
 export type LogLevel = LevelWithSilent;
+export type LogDestination = pino.DestinationStream;
 
 /**
  * JSON logs (pino). Credentials never reach a log line: request logs carry method, path, status
  * and timing only, and these paths are redacted should a header object ever be logged.
  */
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: LogLevel, destination?: LogDestination): Logger {
   return pino(
     {
       level,

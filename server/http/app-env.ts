@@ -1,3 +1,5 @@
+import type { HttpBindings } from "@hono/node-server";
+
 /** Per-request values set by the middleware chain and read by handlers. */
 export interface AppVariables {
   requestId: string;
@@ -7,4 +9,6 @@ export interface AppVariables {
 
 export interface AppEnv {
   Variables: AppVariables;
+  /** The Node adapter's request and response; absent when the app is called in-process. */
+  Bindings: Partial<HttpBindings>;
 }

@@ -82,7 +82,11 @@ export function registerRoutes(
       if (result instanceof JsonStream)
         return jsonResponse(
           c,
-          streamed(result.chunks, (error) => onStreamError(error, c)),
+          streamed(
+            result.chunks,
+            (error) => onStreamError(error, c),
+            () => cutConnection(c),
+          ),
           route.successStatus,
         );
       const text = result instanceof JsonBody ? result.text : JSON.stringify(result);
@@ -98,31 +102,48 @@ const encoder = new TextEncoder();
 /**
  * Chunks as a byte stream that pulls the next chunk only when the connection has taken the last
  * one (the Node adapter waits for "drain"), so a slow client holds at most a chunk or two in memory.
- * A failure is reported, then cuts the connection; a client that goes away stops the producer.
+ * A client that goes away stops the producer. A failure is reported and the connection cut, so the
+ * client sees a body that ends early: an errored stream would make the adapter append the error's
+ * message to the body and print it outside the JSON log.
  */
 function streamed(
   chunks: AsyncIterable<string>,
   onError: (error: unknown) => void,
+  cut: () => boolean,
 ): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
+  let cancelled = () => {};
+  const whenCancelled = new Promise<void>((resolve) => (cancelled = resolve));
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        let next: IteratorResult<string>;
         try {
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
+          next = await iterator.next();
         } catch (error) {
           onError(error);
+          // The cut connection makes the adapter cancel this stream: nothing more is written.
+          if (cut()) return whenCancelled;
           throw error;
         }
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
       },
       async cancel() {
+        cancelled();
         await iterator.return?.();
       },
     },
     { highWaterMark: 0 },
   );
+}
+
+/** Closes the request's connection at once, when served by the Node adapter. */
+function cutConnection(c: Context<AppEnv>): boolean {
+  const outgoing = c.env?.outgoing;
+  if (!outgoing) return false;
+  outgoing.destroy();
+  return true;
 }
 
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

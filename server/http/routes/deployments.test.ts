@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, mock, test } from "node:test";
 import { startServer, type RunningServer } from "../../index";
 import { LIST_BATCH } from "../../services/deployments";
 import { ManualClock } from "../../market";
@@ -376,4 +376,55 @@ describeEachStore("large listings", (store) => {
     await assert.rejects(reader.read());
     assert.deepEqual(dseqsOf((await api("GET", "/v1/deployments")).body.data.deployments), newestFirst);
   });
+
+  test("a listing whose store fails mid-answer cuts the connection, and the log says why with the request id", async () => {
+    const lines: string[] = [];
+    const server = await store.start({
+      logLevel: "error",
+      logDestination: { write: (line: string) => void lines.push(line) },
+    });
+    const { userId, apiKey } = await server.createUser("fails@example.com", 10 * COUNT);
+    for (let i = 0; i < COUNT; i += 1) await server.services.deployments.create(userId, helloSdl(), 5);
+    // The store failing after two batches have been sent (a fault the test cannot time otherwise).
+    const deployments = server.services.deployments;
+    const list = deployments.list.bind(deployments);
+    deployments.list = async (...args) => {
+      const listing = await list(...args);
+      return { ...listing, batches: failingAfter(2, listing.batches) };
+    };
+
+    const printed = mock.method(console, "error", () => undefined);
+    const response = await fetch(`${server.url}/v1/deployments`, {
+      headers: { "x-api-key": apiKey, "x-request-id": "listing-that-fails" },
+    });
+    assert.equal(response.status, 200, "the status was sent with the first batches");
+    const reader = response.body?.getReader();
+    assert.ok(reader);
+    const decoder = new TextDecoder();
+    let received = "";
+    await assert.rejects(async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        received += decoder.decode(chunk.value, { stream: true });
+    }, "the body ends early instead of ending as valid JSON");
+    assert.ok(received.startsWith('{"data":{"deployments":[{'), received.slice(0, 40));
+    assert.ok(!received.includes("store went away"), "the error's text is not sent to the client");
+    printed.mock.restore();
+    assert.equal(printed.mock.callCount(), 0, "nothing printed outside the JSON log");
+    const logged = lines.map(
+      (line) => JSON.parse(line) as { msg: string; reqId: string; err: { message: string } },
+    );
+    assert.deepEqual(
+      logged.map(({ msg, reqId, err }) => ({ msg, reqId, message: err.message })),
+      [{ msg: "response stream failed", reqId: "listing-that-fails", message: "store went away" }],
+    );
+  });
 });
+
+async function* failingAfter<T>(count: number, batches: AsyncIterable<T>): AsyncGenerator<T> {
+  let sent = 0;
+  for await (const batch of batches) {
+    if (sent === count) throw new Error("store went away");
+    sent += 1;
+    yield batch;
+  }
+}
