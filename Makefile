@@ -41,7 +41,7 @@ demo-destroy:
 	@$(ENV); tools/demo.sh destroy
 
 server: build
-	@$(ENV); MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=2 --max-old-space-size=128 --no-concurrent-recompilation --memory-saver-mode dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
+	@$(ENV); MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=2 --max-old-space-size=128 --no-concurrent-recompilation --memory-saver-mode --no-memory-reducer dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
 
 bench: build
 	@$(ENV); tools/bench.sh $(BENCH)

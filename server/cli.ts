@@ -1,13 +1,14 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=2 --max-old-space-size=128 --no-concurrent-recompilation --memory-saver-mode
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=2 --max-old-space-size=128 --no-concurrent-recompilation --memory-saver-mode --no-memory-reducer
 // The shebang's environment and V8 flags are SERVER_ENV and SERVER_NODE_FLAGS below (and the
 // Makefile's `server` target), measured in bench/results/server.md: a small young generation and a
 // capped old space keep the heap near its live set (about 40 MB) instead of growing to hundreds of
 // MB under load; optimizing on the main thread instead of a background one keeps the compiler's
 // scratch memory out of RSS (about 25 MB less after load), and glibc returns freed blocks of 64 KiB
 // and more at once; memory-saver mode makes the collector size the heap to its live set and compact
-// instead of keeping the free room a load burst left (about 35 MB less RSS after load, cache-miss
-// reads ~10% slower, cached reads unchanged). --optimize-for-size would save RSS too, but slows all
-// JavaScript: it costs a fifth of the read throughput.
+// instead of keeping the free room a load burst left (about 35 MB less RSS after load). Its idle-time
+// "memory reducer" collections are off: after each idle spell they left the next seconds of reads
+// ~12% slower, and the heap is kept small without them. --optimize-for-size would save RSS too, but
+// slows all JavaScript: it costs a fifth of the read throughput.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolveConfig, type ServerOptions } from "./config";
 import { openServices, startServer } from "./index";
@@ -22,6 +23,7 @@ export const SERVER_NODE_FLAGS = [
   "--max-old-space-size=128",
   "--no-concurrent-recompilation",
   "--memory-saver-mode",
+  "--no-memory-reducer",
 ] as const;
 
 /** Environment the binary runs with (its shebang): glibc's malloc tuning, read at process start. */
