@@ -62,7 +62,9 @@ if server_up; then
   say "reference API already running at $url"
 else
   say "starting the reference API at $url (data: $home/data, log: $home/server.log)"
-  AKASH_API_KEY="$api_key" nohup node "$root/dist/server/cli.js" serve --dev --host 127.0.0.1 --port "$port" \
+  # Through its shebang, as the installed akash-ref-api binary runs: with the benchmarked V8 flags.
+  chmod +x "$root/dist/server/cli.js"
+  AKASH_API_KEY="$api_key" nohup "$root/dist/server/cli.js" serve --dev --host 127.0.0.1 --port "$port" \
     --data-dir "$home/data" >"$home/server.log" 2>&1 &
   echo $! >"$home/server.pid"
   for _ in $(seq 1 100); do server_up && break; sleep 0.1; done
