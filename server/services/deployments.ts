@@ -211,11 +211,12 @@ export class DeploymentService {
     // the total (a counter, not a COUNT over the user's history) only see active ones.
     for (const dry of await listDryDeployments(this.#ctx.db, userId, height))
       await this.mutate(userId, dry, async () => undefined);
-    const [total, owner] = await Promise.all([
+    const from = skip ?? 0;
+    const [total, owner, first] = await Promise.all([
       activeDeploymentCount(this.#ctx.db, userId),
       this.#ctx.owners.addressOf(userId),
+      listActivePage(this.#ctx.db, userId, from, Math.min(limit ?? LIST_BATCH, LIST_BATCH)),
     ]);
-    const from = skip ?? 0;
     return {
       pagination: {
         total,
@@ -223,29 +224,26 @@ export class DeploymentService {
         limit: limit ?? total,
         hasMore: limit !== undefined && from + limit < total,
       },
-      batches: this.#listBatches(userId, owner, height, from, limit ?? Number.POSITIVE_INFINITY),
+      batches: this.#listBatches(userId, owner, height, first, limit ?? Number.POSITIVE_INFINITY),
     };
   }
 
+  /** The first batch (read at its offset), then the next ones, each continuing below the last dseq. */
   async *#listBatches(
     userId: string,
     owner: string,
     height: number,
-    skip: number,
+    first: DeploymentListRow[],
     limit: number,
   ): AsyncGenerator<DeploymentListItem[]> {
+    let rows = first;
     let remaining = limit;
-    let last: number | undefined;
-    while (remaining > 0) {
-      const size = Math.min(remaining, LIST_BATCH);
-      const rows =
-        last === undefined
-          ? await listActivePage(this.#ctx.db, userId, skip, size)
-          : await listActiveBefore(this.#ctx.db, userId, last, size);
+    for (;;) {
       if (rows.length > 0) yield await this.#listItems(userId, owner, height, rows);
-      if (rows.length < size) return;
       remaining -= rows.length;
-      last = (rows.at(-1) as DeploymentListRow).dseq;
+      const last = rows.at(-1);
+      if (!last || rows.length < LIST_BATCH || remaining <= 0) return;
+      rows = await listActiveBefore(this.#ctx.db, userId, last.dseq, Math.min(remaining, LIST_BATCH));
     }
   }
 
