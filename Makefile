@@ -6,12 +6,13 @@ ENV = eval "$$(tools/env.sh)"
 # Node's test runner expands the glob itself (quoted: the shell has no **); engine tests need the CLI on PATH.
 TESTS ?= dist/**/*.test.js
 
-.PHONY: help env setup build lint format test demo demo-destroy server bench clean
+.PHONY: help env setup build lint format test soak demo demo-destroy server bench clean
 
 help:
 	@echo "make demo    run the reference API and 'pulumi up' examples/nginx (the main job)"
 	@echo "make demo-destroy  destroy the demo stack (refunds the escrow) and stop the server"
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
+	@echo "make soak    the chaos run, longer (CHAOS_ROUNDS, default 20; figures in test-output/chaos.json)"
 	@echo "make server  the reference API with --dev on 127.0.0.1:3080"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "eval \"\$$(make -s env)\"   a shell with the project's node and pulumi on PATH"
@@ -33,6 +34,9 @@ format:
 
 test: build lint
 	@$(ENV); tools/test.sh "$(TESTS)"
+
+soak: build
+	@$(ENV); CHAOS_ROUNDS=$${CHAOS_ROUNDS:-20} tools/test.sh dist/provider/engine-tests/chaos.test.js; cat test-output/chaos.json
 
 demo: build
 	@$(ENV); tools/demo.sh

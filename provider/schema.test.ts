@@ -12,6 +12,7 @@ import { deploymentFields, groupOutputKeys, leaseSummaryKeys } from "./resources
 import { escrowOutputKeys } from "./resources/escrow";
 import { bidSelectionKeys, leaseFields } from "./resources/lease";
 import { forwardedPortKeys, ipOutputKeys, serviceOutputKeys } from "./resources/lease-status";
+import { stackIdentityFields } from "./resources/stack-identity";
 import { workloadFields, workloadServiceKeys } from "./workload";
 
 interface SchemaProperty {
@@ -37,7 +38,14 @@ interface Schema {
 const schema = JSON.parse(readFileSync(path.resolve(__dirname, "../../schema.json"), "utf8")) as Schema;
 const sorted = (names: Iterable<string>) => [...names].sort();
 
-const resources = [apiKeyFields, certificateFields, deploymentFields, leaseFields, workloadFields];
+const resources = [
+  apiKeyFields,
+  certificateFields,
+  deploymentFields,
+  leaseFields,
+  stackIdentityFields,
+  workloadFields,
+];
 
 describe("schema.json agrees with the resources", () => {
   test("package name and the set of resources", () => {

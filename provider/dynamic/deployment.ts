@@ -6,6 +6,7 @@ import { deploymentFields, type DeploymentOutputs, type LeaseSummary } from "../
 import { exactKeys } from "../resources/keys";
 import { outputPlaceholders, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
+import { stackIdentity } from "./stack-identity";
 
 export interface DeploymentArgs {
   /** The SDL (YAML) as a string. Validated at preview. */
@@ -43,7 +44,9 @@ export class Deployment extends pulumi.dynamic.Resource {
   declare readonly leases: pulumi.Output<LeaseSummary[]>;
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-    const creationKey = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    // Unique to this stack (its StackIdentity) and stable across runs of it: a retried or interrupted
+    // create replays its deployment instead of making a second one, and no other stack can replay it.
+    const creationKey = stackIdentity().id.apply((identity) => `${identity}/${name}`);
     super(
       serializedProvider("deployment"),
       name,

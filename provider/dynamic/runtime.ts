@@ -2,21 +2,27 @@
 // provider process. It turns the engine's calls into handler calls: strips `__provider`, builds the
 // API client from run-time settings, maps partial creates to init errors, and keeps secrets out of
 // error messages.
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AkashClient } from "../../sdk";
 import { MISSING_KEY_MESSAGE, resolveSettings, type ProviderSettings } from "../config";
 import { createApi, type AkashApi } from "../resources/api";
+import { fileJournal } from "../resources/creation-journal";
 import { apiKeyHandlers } from "../resources/api-key";
 import { certificateHandlers } from "../resources/certificate";
 import { deploymentHandlers } from "../resources/deployment";
 import { PartialCreateError, type HandlerContext, type ResourceHandlers } from "../resources/handler";
 import { leaseHandlers } from "../resources/lease";
+import { stackIdentityHandlers } from "../resources/stack-identity";
 
 export const handlersByKind = {
   apiKey: apiKeyHandlers,
   certificate: certificateHandlers,
   deployment: deploymentHandlers,
   lease: leaseHandlers,
+  stackIdentity: stackIdentityHandlers,
 } as const;
 
 export type ResourceKind = keyof typeof handlersByKind;
@@ -30,7 +36,15 @@ export function configure(config: pulumi.dynamic.Config | undefined): void {
   api = undefined;
 }
 
-function context(): HandlerContext {
+/** One small file per stack identity, beside the CLI's own files (PULUMI_HOME). */
+function journalFile(scope: string): string {
+  const home = process.env.PULUMI_HOME || path.join(homedir(), ".pulumi");
+  const name = createHash("sha256").update(scope).digest("hex").slice(0, 32);
+  return path.join(home, "pulumi-akash", "created-deployments", `${name}.json`);
+}
+
+/** The handlers' context, once the base URL has answered as a managed-wallet API taking the key. */
+async function context(): Promise<HandlerContext> {
   if (!api) {
     if (!settings.apiKey) throw new Error(MISSING_KEY_MESSAGE);
     api = createApi(
@@ -42,8 +56,10 @@ function context(): HandlerContext {
       }),
     );
   }
+  await api.verify();
   return {
     api,
+    journal: (scope) => fileJournal(journalFile(scope)),
     log: {
       info: (message) => void pulumi.log.info(message),
       warn: (message) => void pulumi.log.warn(message),
@@ -64,6 +80,24 @@ function scrub(message: string): string {
   return key ? message.split(key).join("[redacted]") : message;
 }
 
+// The Node SDK's dynamic provider prints `${e}: ${e.stack}` to stderr for every error that check,
+// diff, read or delete throw, and the engine shows that line beside the error it already reports
+// ("Error: X: Error: X" and a trace with source paths). Those lines go to the debug log instead.
+const reported = new Set<string>();
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  if (args.length === 1 && typeof args[0] === "string" && reported.delete(args[0])) {
+    void pulumi.log.debug(args[0]);
+    return;
+  }
+  consoleError(...args);
+};
+
+function reportedOnce(err: Error): Error {
+  reported.add(`${String(err)}: ${err.stack}`);
+  return err;
+}
+
 async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -77,7 +111,7 @@ async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
         reasons: err.reasons.map(scrub),
       });
     }
-    throw new Error(`${what}: ${message}`, { cause: err });
+    throw reportedOnce(new Error(`${what}: ${message}`));
   }
 }
 
@@ -90,19 +124,20 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
     check: (olds, news) =>
       guarded(`${label} check`, () => h.check(olds ? clean(olds) : undefined, clean(news))),
     diff: (id, olds, news) =>
-      guarded(`${label} ${id} diff`, () =>
-        h.diff(id, clean(olds), clean(news), settings.apiKey ? context() : undefined),
+      guarded(`${label} ${id} diff`, async () =>
+        h.diff(id, clean(olds), clean(news), settings.apiKey ? await context() : undefined),
       ),
-    create: (inputs) => guarded(`${label} create`, () => h.create(context(), clean(inputs))),
+    create: (inputs) => guarded(`${label} create`, async () => h.create(await context(), clean(inputs))),
     read: (id, props) =>
       guarded(`${label} ${id} read`, async () => {
-        const result = await h.read(context(), id, clean(props ?? {}));
+        const result = await h.read(await context(), id, clean(props ?? {}));
         return result.id ? { id: result.id, props: result.props } : { id: "", props: {} };
       }),
     update: (id, olds, news) =>
       guarded(`${label} ${id} update`, async () => ({
-        outs: await h.update(context(), id, clean(olds), clean(news)),
+        outs: await h.update(await context(), id, clean(olds), clean(news)),
       })),
-    delete: (id, props) => guarded(`${label} ${id} delete`, () => h.delete(context(), id, clean(props))),
+    delete: (id, props) =>
+      guarded(`${label} ${id} delete`, async () => h.delete(await context(), id, clean(props))),
   };
 }

@@ -2,12 +2,12 @@
 // still converge without a duplicate deployment; an interrupted `up` followed by another `up`
 // leaves exactly one deployment; no API key in state.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { nginxSdl } from "./sdl-fixtures";
-import { openProject, type Project } from "./project";
+import { openProject } from "./project";
 import { referenceApi } from "./reference-api";
+import { startUp } from "./background-run";
 import { killProcessTree } from "./harness";
 
 const customSdl = path.join(__dirname, "../../../provider/engine-tests/fixtures/custom-sdl");
@@ -139,55 +139,6 @@ describe("adoption after an interrupted up", () => {
 
 async function listWithRetry(ref: Awaited<ReturnType<typeof referenceApi>>): Promise<string[]> {
   return (await ref.client.listDeployments()).deployments.map((d) => d.deployment.id.dseq);
-}
-
-/** Background runs still alive; a failed test kills them (and their plugins) on the way out. */
-const running = new Set<number>();
-after(() => running.forEach((pid) => killProcessTree(pid)));
-
-/** `pulumi up` in the background, its output collected as it comes. */
-function startUp(project: Project) {
-  const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
-    cwd: project.cwd,
-    env: { ...process.env, ...project.sandbox.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  let done = false;
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.once("close", (code) => {
-      done = true;
-      resolve({ code, output });
-    }),
-  );
-  running.add(child.pid!);
-  void exited.then(() => running.delete(child.pid!));
-  return {
-    pid: child.pid!,
-    exited,
-    /** The run's result; if it is still running after `ms`, kills it and fails with its output. */
-    async exitWithin(ms: number) {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
-      const result = await Promise.race([exited, late]);
-      clearTimeout(timer);
-      if (result === "late") {
-        killProcessTree(child.pid!);
-        assert.fail(`pulumi up still running after ${ms / 1000} s:\n${output}`);
-      }
-      return result;
-    },
-    /** Resolves once the output matches; fails if the run ends or 60 s pass first. */
-    async waitFor(pattern: RegExp) {
-      const deadline = Date.now() + 60_000;
-      while (!pattern.test(output)) {
-        assert.ok(!done && Date.now() < deadline, `pulumi up never printed ${pattern}:\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
 }
 
 /** The manifest the Deployment resource recorded in an exported stack state. */

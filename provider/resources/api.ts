@@ -17,6 +17,11 @@ import {
 
 export interface AkashApi {
   readonly baseUrl: string;
+  /**
+   * Fails, naming the base URL, unless it answers as a managed-wallet API that accepts the key.
+   * Adapters call it once before the first handler touches a resource.
+   */
+  verify(): Promise<void>;
   createApiKey(name: string, expiresAt: string | undefined): Promise<CreatedApiKey>;
   getApiKey(id: string): Promise<ApiKey | undefined>;
   renameApiKey(id: string, name: string): Promise<ApiKey>;
@@ -48,7 +53,19 @@ export class CertificatesUnavailableError extends Error {
   override readonly name = "CertificatesUnavailableError";
 }
 
-export const isNotFound = (err: unknown) => err instanceof AkashApiError && err.status === 404;
+/**
+ * The API says the object does not exist: a 404 whose body names it, as the live API answers
+ * (`{error: "NotFoundError", message: "Deployment not found"}`). A bare 404 (a wrong base URL, a proxy,
+ * an unknown route) is an error, never "gone": treating it as gone would drop resources from state
+ * and report deployments closed that are still billing.
+ */
+export const isNotFound = (err: unknown, what: NotFoundSubject) =>
+  err instanceof AkashApiError &&
+  err.status === 404 &&
+  err.errorName === "NotFoundError" &&
+  new RegExp(`: ${what} not found( after \\d+ attempts)?$`, "i").test(err.message);
+
+export type NotFoundSubject = "Deployment" | "API key" | "Certificate";
 
 /** A failure after which the request may still have run on the server (no answer, or a 5xx). */
 export const mayHaveRun = (err: unknown) =>
@@ -61,23 +78,54 @@ function certificatesRemoved(err: unknown): boolean {
   return err.code === "endpoint_removed" || err.status === 404 || err.status === 405 || err.status === 501;
 }
 
-async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+async function orUndefined<T>(call: Promise<T>, what: NotFoundSubject): Promise<T | undefined> {
   try {
     return await call;
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isNotFound(err, what)) return undefined;
     throw err;
   }
 }
 
+/** One sentence for a base URL that is not a managed-wallet API taking this key. */
+function notAnApi(baseUrl: string, err: unknown): Error {
+  const detail = err instanceof Error ? err.message : String(err);
+  if (err instanceof AkashApiError && (err.status === 401 || err.status === 403)) {
+    return new Error(
+      `the API at ${baseUrl} refused the API key (${detail}); set a valid one with ` +
+        "`pulumi config set --secret akash:apiKey <key>` (or AKASH_API_KEY). If you did and this is " +
+        "`pulumi refresh` or `pulumi destroy`: they use the key recorded (encrypted) in the stack's state " +
+        "at the last `pulumi up`, so run them with `--run-program` to use the current one. Nothing was changed.",
+    );
+  }
+  return new Error(
+    `${baseUrl} does not answer as an Akash Console managed-wallet API (${detail}). Check ` +
+      "`pulumi config get akash:baseUrl` (or AKASH_API_URL): it is the API's root, without a path such as /v1. " +
+      "Nothing was changed.",
+  );
+}
+
 export function createApi(client: AkashClient): AkashApi {
+  let verified: Promise<void> | undefined;
   return {
     baseUrl: client.baseUrl,
+    verify: () => {
+      // A one-item page of deployments: every generation of the API serves it, it needs the key and
+      // the client checks its shape, so a wrong URL, a proxy's 404 page or a revoked key all fail here.
+      verified ??= client.listDeployments({ skip: 0, limit: 1 }).then(
+        () => undefined,
+        (err: unknown) => {
+          verified = undefined;
+          throw notAnApi(client.baseUrl, err);
+        },
+      );
+      return verified;
+    },
     createApiKey: (name, expiresAt) => client.createApiKey({ name, ...(expiresAt ? { expiresAt } : {}) }),
-    getApiKey: (id) => orUndefined(client.getApiKey(id)),
+    getApiKey: (id) => orUndefined(client.getApiKey(id), "API key"),
     renameApiKey: (id, name) => client.updateApiKey(id, { name }),
     deleteApiKey: async (id) => {
-      await orUndefined(client.deleteApiKey(id));
+      await orUndefined(client.deleteApiKey(id), "API key");
     },
     createCertificate: async () => {
       try {
@@ -102,7 +150,7 @@ export function createApi(client: AkashClient): AkashApi {
       try {
         await client.revokeCertificate(serial);
       } catch (err) {
-        if (isNotFound(err) || certificatesRemoved(err)) return;
+        if (isNotFound(err, "Certificate") || certificatesRemoved(err)) return;
         throw err;
       }
     },
@@ -111,10 +159,10 @@ export function createApi(client: AkashClient): AkashApi {
         { sdl, ...(depositUsd === undefined ? {} : { deposit: depositUsd }) },
         { idempotencyKey },
       ),
-    getDeployment: (dseq) => orUndefined(client.getDeployment(dseq)),
+    getDeployment: (dseq) => orUndefined(client.getDeployment(dseq), "Deployment"),
     updateDeployment: (dseq, sdl) => client.updateDeployment(dseq, sdl),
     closeDeployment: async (dseq) => {
-      await orUndefined(client.closeDeployment(dseq));
+      await orUndefined(client.closeDeployment(dseq), "Deployment");
     },
     listDeployments: async () => {
       const all: DeploymentListItem[] = [];

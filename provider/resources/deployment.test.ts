@@ -9,6 +9,10 @@ import { createApi } from "./api";
 import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } from "./deployment";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
 import { UNKNOWN } from "./handler";
+import { fileJournal, type CreationJournal } from "./creation-journal";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 describe("Deployment handlers", () => {
   let ref: ReferenceApi;
@@ -205,5 +209,58 @@ describe("Deployment handlers", () => {
     const afterClose = await h.create(ref.context(), inputs);
     assert.notEqual(afterClose.id, first.id, "after a close, the same key makes a fresh deployment");
     await h.delete(ref.context(), afterClose.id, afterClose.outs);
+  });
+
+  test("an up interrupted after a destroy: the re-run adopts what the interrupted create made, the next create makes a new one", async () => {
+    const inputs = { sdl: nginxSdl(), deposit: 5, creationKey: `chain/${Math.random()}` };
+    const first = await h.create(ref.context(), inputs);
+    await h.delete(ref.context(), first.id, first.outs);
+    // The interrupted run's create: the key replays the closed deployment, the next key makes one.
+    const interrupted = await h.create(ref.context(), inputs);
+    assert.notEqual(interrupted.id, first.id);
+    // The re-run walks the same chain and gets the same deployment instead of a third.
+    const rerun = await h.create(ref.context(), inputs);
+    assert.equal(rerun.id, interrupted.id, "the re-run adopts the interrupted run's deployment");
+    const active = (await ref.client.listDeployments()).deployments.map((d) => d.deployment.id.dseq);
+    assert.deepEqual(
+      active.filter((d) => [first.id, interrupted.id].includes(d)),
+      [interrupted.id],
+    );
+    await h.delete(ref.context(), rerun.id, rerun.outs);
+  });
+
+  test("up --replace (no diff first) tells the deployment it replaces from an interrupted run's by the creation journal", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "akash-journal-"));
+    try {
+      const journal = fileJournal(path.join(dir, "journal.json"));
+      const ctx = { ...ref.context(), journal: () => journal };
+      const inputs = { sdl: nginxSdl(), deposit: 5, creationKey: `replace/${Math.random()}` };
+      const first = await h.create(ctx, inputs);
+      // A replacement killed before its create returned: nothing was handed over.
+      const forgetful: CreationJournal = { handedOver: journal.handedOver, record: () => {} };
+      const killed = await h.create({ ...ctx, journal: () => forgetful }, inputs);
+      assert.notEqual(killed.id, first.id, "the replacement is a new deployment");
+      const again = await h.create(ctx, inputs);
+      assert.equal(again.id, killed.id, "re-running the replacement adopts the interrupted one's deployment");
+      const third = await h.create(ctx, inputs);
+      assert.notEqual(third.id, again.id, "a later replacement gets a new one");
+      for (const made of [first, again, third]) await h.delete(ctx, made.id, made.outs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("destroying a deployment that no longer exists or is already closed says so, not 'refunded'", async () => {
+    const { id, outs } = await create();
+    await ref.client.closeDeployment(id);
+    const before = ref.logs.length;
+    await h.delete(ref.context(), id, outs);
+    assert.match(ref.logs.slice(before).join("\n"), /was already closed/);
+    await h.delete(ref.context(), "999999999", outs);
+    assert.match(
+      ref.logs.slice(before).join("\n"),
+      /999999999 no longer exists on the API; nothing to close/,
+    );
+    assert.doesNotMatch(ref.logs.slice(before).join("\n"), /refunded$/m);
   });
 });

@@ -16,6 +16,7 @@ import {
   isUnknown,
   PartialCreateError,
   type CheckFailure,
+  type CreateResult,
   type HandlerContext,
   type ResourceFields,
   type ResourceHandlers,
@@ -108,7 +109,7 @@ async function createOrRecover(
       (d) =>
         d.deployment.hash === hash &&
         Number(d.deployment.id.dseq) >= sentAt - clockSkewMs &&
-        !inState.has(d.deployment.id.dseq),
+        !knownInState.has(d.deployment.id.dseq),
     );
     if (candidates.length !== 1) throw err;
     const dseq = candidates[0]!.deployment.id.dseq;
@@ -182,6 +183,30 @@ function creationIdempotencyKey(inputs: DeploymentInputs): string {
   return `pulumi-akash-deployment-${sha256(`${scope}\n${inputs.sdl}\n${inputs.deposit ?? ""}`).slice(0, 40)}`;
 }
 
+/** The key after `key` replayed deployment `dseq` (closed, or the one being replaced). */
+const nextGenerationKey = (key: string, dseq: string) =>
+  `pulumi-akash-deployment-${sha256(`${key}\nafter ${dseq}`).slice(0, 40)}`;
+
+const MAX_KEY_GENERATIONS = 100;
+
+function finishCreate(
+  ctx: HandlerContext,
+  inputs: DeploymentInputs,
+  deployment: Deployment,
+  manifest: string,
+  parsed: ReturnType<typeof requireSdl>,
+): CreateResult<DeploymentOutputs> {
+  const dseq = deployment.deployment.id.dseq;
+  const outs = outputsOf(inputs, deployment, manifest, parsed.groups, parsed.resourcesFingerprint);
+  if (inputs.deposit !== undefined) {
+    warnIfDepositIgnored(ctx, dseq, toMicro(inputs.deposit), BigInt(outs.escrow.deposited));
+  }
+  ctx.log.info(
+    `deployment ${dseq} created (${parsed.groups.length} group(s), escrow ${formatUsd(BigInt(outs.escrow.balance))})`,
+  );
+  return { id: dseq, outs };
+}
+
 function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: bigint, addedMicro: bigint) {
   if (expectedMicro !== addedMicro) {
     ctx.log.warn(
@@ -194,10 +219,10 @@ function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: 
 /**
  * Deployments this provider process has seen in state (diffed, read or updated). A replacement is
  * created after the engine diffed the resource it replaces, so its create can tell "the API replayed
- * the deployment I am replacing" (make a new one) from "the API replayed one a killed run leaked"
- * (adopt it).
+ * the deployment I am replacing" (make a new one) from "the API replayed one an interrupted run
+ * made" (adopt it). Module state on purpose: the engine gives create no other view of the state.
  */
-const inState = new Set<string>();
+const knownInState = new Set<string>();
 
 export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
   async check(olds, news) {
@@ -227,7 +252,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async diff(id, olds, news, ctx) {
-    inState.add(id);
+    knownInState.add(id);
     const parsed = parseSdl(news.sdl);
     const replaces =
       parsed.ok &&
@@ -254,54 +279,59 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
 
   async create(ctx, inputs) {
     const parsed = requireSdl(inputs.sdl);
-    const key = creationIdempotencyKey(inputs);
-    let created = await createOrRecover(ctx, inputs, key);
-    const readBack = async () => {
+    const partial = (dseq: string, manifest: string, message: string) =>
+      new PartialCreateError(message, dseq, {
+        ...inputs,
+        dseq,
+        manifest,
+        resourcesFingerprint: parsed.resourcesFingerprint,
+      });
+    let key = creationIdempotencyKey(inputs);
+    for (let generation = 0; ; generation++) {
+      const created = await createOrRecover(ctx, inputs, key);
+      let deployment: Deployment | undefined;
       try {
-        return await ctx.api.getDeployment(created.dseq);
+        deployment = await ctx.api.getDeployment(created.dseq);
       } catch (err) {
         // It exists: keep it in state (init error) so the next up or destroy handles it, never leak it.
-        throw new PartialCreateError(
+        throw partial(
+          created.dseq,
+          created.manifest,
           `deployment ${created.dseq} was created but could not be read back (${(err as Error).message}); ` +
             "the next `pulumi up` or `pulumi destroy` picks it up",
-          created.dseq,
-          {
-            ...inputs,
-            dseq: created.dseq,
-            manifest: created.manifest,
-            resourcesFingerprint: parsed.resourcesFingerprint,
-          },
         );
       }
-    };
-    let deployment = await readBack();
-    if (deployment?.deployment.state === "closed" || inState.has(created.dseq)) {
-      // The key answered with a deployment this resource made earlier that is closed (destroy, then
-      // up within the API's idempotency window) or still in state (this create replaces it): the
-      // caller wants a new one. A deployment nobody has in state (a killed up) is adopted instead.
-      created = await ctx.api.createDeployment(inputs.sdl, inputs.deposit, `${key}-${Date.now()}`);
-      deployment = await readBack();
+      if (!deployment) {
+        throw partial(
+          created.dseq,
+          created.manifest,
+          `deployment ${created.dseq} was created but the API does not find it; run \`pulumi refresh\` then \`pulumi up\``,
+        );
+      }
+      // An active deployment never handed to the engine is this resource's: just made, or made by a
+      // run that was interrupted before its answer was recorded (the key replayed it). A closed one
+      // (a destroy, then an up within the key's lifetime) or the one this create replaces is an
+      // earlier use of the key: the next key in its chain asks for a new deployment, and a re-run of
+      // this create walks the same chain to the same answer.
+      const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
+      const earlier = knownInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
+      if (deployment.deployment.state === "active" && !earlier) {
+        const result = finishCreate(ctx, inputs, deployment, created.manifest, parsed);
+        journal?.record(created.dseq);
+        return result;
+      }
+      if (generation >= MAX_KEY_GENERATIONS) {
+        throw new Error(
+          `creating deployment: ${MAX_KEY_GENERATIONS} earlier deployments of this resource were made ` +
+            "within the API's Idempotency-Key lifetime (24 hours); wait, or rename the resource",
+        );
+      }
+      key = nextGenerationKey(key, created.dseq);
     }
-    const dseq = created.dseq;
-    if (!deployment) {
-      throw new PartialCreateError(
-        `deployment ${dseq} was created but the API does not find it; run \`pulumi refresh\` then \`pulumi up\``,
-        dseq,
-        { ...inputs, dseq, manifest: created.manifest, resourcesFingerprint: parsed.resourcesFingerprint },
-      );
-    }
-    const outs = outputsOf(inputs, deployment, created.manifest, parsed.groups, parsed.resourcesFingerprint);
-    if (inputs.deposit !== undefined) {
-      warnIfDepositIgnored(ctx, dseq, toMicro(inputs.deposit), BigInt(outs.escrow.deposited));
-    }
-    ctx.log.info(
-      `deployment ${dseq} created (${parsed.groups.length} group(s), escrow ${formatUsd(BigInt(outs.escrow.balance))})`,
-    );
-    return { id: dseq, outs };
   },
 
   async read(ctx, id, props) {
-    inState.add(id);
+    knownInState.add(id);
     const deployment = await ctx.api.getDeployment(id);
     if (!deployment || deployment.deployment.state !== "active") return {};
     const groups = props.groups?.map((g) => ({ ...g, fingerprint: "" })) ?? [];
@@ -313,7 +343,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async update(ctx, id, olds, news) {
-    inState.add(id);
+    knownInState.add(id);
     const parsed = requireSdl(news.sdl);
     if (parsed.resourcesFingerprint !== olds.resourcesFingerprint) {
       throw new Error(
@@ -359,6 +389,15 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async delete(ctx, id) {
+    const current = await ctx.api.getDeployment(id);
+    if (!current) {
+      ctx.log.info(`deployment ${id} no longer exists on the API; nothing to close`);
+      return;
+    }
+    if (current.deployment.state !== "active") {
+      ctx.log.info(`deployment ${id} was already closed (its escrow was refunded then)`);
+      return;
+    }
     await ctx.api.closeDeployment(id);
     ctx.log.info(`deployment ${id} closed; the rest of its escrow is refunded`);
   },

@@ -2,6 +2,7 @@
 // context (an API facade and a logger). Adapters (the Node dynamic provider today, a multi-language
 // plugin later) translate their protocol to these calls; nothing here knows about Pulumi.
 import type { AkashApi } from "./api";
+import type { CreationJournal } from "./creation-journal";
 
 export interface Logger {
   info(message: string): void;
@@ -11,6 +12,8 @@ export interface Logger {
 export interface HandlerContext {
   api: AkashApi;
   log: Logger;
+  /** The creation journal of a stack (by its identity), where the adapter keeps one. */
+  journal?: (scope: string) => CreationJournal;
 }
 
 export interface CheckFailure {

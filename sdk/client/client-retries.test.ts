@@ -223,6 +223,29 @@ describe("creates that spend money", () => {
     });
   });
 
+  test("a create answered 409 idempotency_in_progress (a server restarted mid-request) is repeated until it gets the answer", async () => {
+    const inProgress: FixtureAnswer = {
+      status: 409,
+      body: {
+        error: "ConflictError",
+        message: "A request with this Idempotency-Key is still being processed; retry shortly",
+        code: "idempotency_in_progress",
+        type: "client_error",
+      },
+    };
+    let calls = 0;
+    const handler: FixtureHandler = () => (calls++ < 2 ? inProgress : { status: 201, body: created });
+    await withFixture(handler, async ({ client, requests }) => {
+      const result = await client.createDeployment({ sdl: "x", deposit: 5 }, { idempotencyKey: "k1" });
+      assert.equal(result.dseq, "9");
+      assert.equal(requests.length, 3);
+      assert.deepEqual(
+        requests.map((r) => r.headers["idempotency-key"]),
+        ["k1", "k1", "k1"],
+      );
+    });
+  });
+
   test("each logical call gets its own Idempotency-Key unless the caller passes one", async () => {
     const handler: FixtureHandler = (request) =>
       request.url === "/v1/deposit-deployment"

@@ -90,7 +90,8 @@ const STATUS_CODES: Record<number, string> = {
  *   errors, timeouts, 429 and 502/503/504.
  * - Creates that spend money (create deployment, deposits) and other POSTs: only when the request
  *   provably did not run: connection never established (ECONNREFUSED, DNS, connect timeout), 429, or
- *   409 `wallet_provisioning` (rejected in pre-flight). A reset connection, a timeout or a 5xx after
+ *   409 `wallet_provisioning` (rejected in pre-flight) or `idempotency_in_progress` (another request
+ *   holds the key). A reset connection, a timeout or a 5xx after
  *   sending is NOT retried: the live API ignores Idempotency-Key, so a repeat could create/charge twice.
  *   With `trustIdempotencyKey` (a server that replays answers by Idempotency-Key, like the reference
  *   server), these routes are retried like retry-safe ones, with the same key.
@@ -105,6 +106,9 @@ export function mayRetry(
     case "http":
       if (error.status === 429) return true;
       if (error.status === 409 && error.code === "wallet_provisioning") return true;
+      // Another request holds this Idempotency-Key: this one did not run; once that one ends, a
+      // repeat gets its answer.
+      if (error.status === 409 && error.code === "idempotency_in_progress") return true;
       return safe && error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
     case "network":
       return safe || NOT_SENT_CODES.has(error.code);

@@ -1,0 +1,49 @@
+// The API facade against the reference API: what counts as "not found", and the base-URL check.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { AkashClient } from "../../sdk";
+import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
+import { nginxSdl } from "../engine-tests/sdl-fixtures";
+import { createApi } from "./api";
+
+describe("API facade", () => {
+  let ref: ReferenceApi;
+  before(async () => {
+    ref = await referenceApi();
+  });
+  after(() => ref.close());
+
+  const apiAt = (baseUrl: string, apiKey = ref.apiKey) =>
+    createApi(new AkashClient({ apiKey, baseUrl, retry: { retries: 0 } }));
+
+  test("a wrong base URL is an error naming it, never 'deployment gone'", async () => {
+    const { dseq } = await ref.client.createDeployment({ sdl: nginxSdl(), deposit: 5 });
+    const wrong = apiAt(`${ref.server.url}/nope`);
+    await assert.rejects(wrong.verify(), (err: Error) => {
+      assert.match(err.message, new RegExp(`${ref.server.url}/nope does not answer as an Akash Console`));
+      assert.match(err.message, /Nothing was changed/);
+      return true;
+    });
+    // Without the check, reads and closes still refuse to take a bare 404 for "gone".
+    await assert.rejects(wrong.getDeployment(dseq), /HTTP 404/);
+    await assert.rejects(wrong.closeDeployment(dseq), /HTTP 404/);
+    assert.equal((await ref.client.getDeployment(dseq)).deployment.state, "active", "still active");
+    await ref.client.closeDeployment(dseq);
+  });
+
+  test("a 404 that says 'Deployment not found' means gone", async () => {
+    const api = apiAt(ref.server.url);
+    await api.verify();
+    assert.equal(await api.getDeployment("999999999"), undefined);
+    await api.closeDeployment("999999999");
+  });
+
+  test("a refused key fails the check, saying how to set one and how refresh/destroy pick it up", async () => {
+    await assert.rejects(apiAt(ref.server.url, "ac.sk.test.nope").verify(), (err: Error) => {
+      assert.match(err.message, /refused the API key/);
+      assert.match(err.message, /--run-program/);
+      assert.ok(!err.message.includes("ac.sk.test.nope"), "the key is not echoed");
+      return true;
+    });
+  });
+});
