@@ -14,6 +14,7 @@ import { consoleApp } from "./console/routes";
 import { openStore, type Store } from "./db/connect";
 import { createApp } from "./http/app";
 import { createLogger } from "./logger";
+import { deleteAbandonedClaims } from "./repositories/idempotency";
 import { SystemClock, loadFleet, type Clock } from "./market";
 import { createServices, type Services } from "./services/services";
 
@@ -42,8 +43,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the reference managed-wallet API: opens (and migrates) the store, loads the fleet, and
- * listens. In-memory SQLite unless `dataDir` or `databaseUrl` is given.
+ * Starts the reference managed-wallet API: opens (and migrates) the store, deletes Idempotency-Key
+ * claims abandoned by an earlier version killed mid-request, loads the fleet, and listens.
+ * In-memory SQLite unless `dataDir` or `databaseUrl` is given.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
@@ -56,6 +58,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     serve: true,
   });
+  try {
+    const freed = await deleteAbandonedClaims(store.db);
+    if (freed > 0)
+      logger.warn({ keys: freed }, "freed Idempotency-Keys left pending by a server killed mid-request");
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const services = createServices({
     db: store.db,
     lockRows: store.kind === "postgres",

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
+import { joinableTransactions } from "./joinable-transactions";
 import { migrateToLatest } from "./migrations";
 import { NodeSqliteDatabase } from "./node-sqlite-database";
 import type { Database } from "./schema";
@@ -22,6 +23,7 @@ export interface StoreOptions {
 }
 
 export interface Store {
+  /** Its transactions can be joined into one with `inOneTransaction` (see joinable-transactions.ts). */
   db: Kysely<Database>;
   kind: StoreKind;
   /** Where the data lives, for the startup log (never contains a password). */
@@ -68,7 +70,7 @@ function openSqlite(dataDir: string | undefined, serve: boolean): Store {
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
   );
   const database = new NodeSqliteDatabase(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: joinableTransactions(new SqliteDialect({ database })) });
   return {
     db,
     kind: dataDir ? "sqlite" : "sqlite-memory",
@@ -101,7 +103,7 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
   });
   // An idle client losing its connection must not crash the server; the next query reconnects.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: joinableTransactions(new PostgresDialect({ pool })) });
   return { db, kind: "postgres", location: redactUrl(databaseUrl), close: () => db.destroy() };
 }
 

@@ -3,7 +3,7 @@ import type { Database, IdempotencyKeysTable } from "../db/schema";
 
 export type IdempotencyRow = IdempotencyKeysTable;
 
-/** Status stored while the first request with a key is still being handled. */
+/** Status of a claim until its request's answer is stored, in the same transaction. */
 export const PENDING_STATUS = 0;
 
 export async function findIdempotencyRecord(
@@ -20,10 +20,11 @@ export async function findIdempotencyRecord(
 }
 
 /**
- * Claims a key for a request about to run; false when another request holds or used it within the
- * TTL. The user's expired records are deleted first: an expired key is free again, and the table
- * holds at most a TTL's worth of keys per user without a background job. The
- * (user_id, created_at) index keeps that delete to the expired rows.
+ * Claims a key for a request about to run; false when a request used it within the TTL. On
+ * PostgreSQL the insert waits for a concurrent transaction holding the same key to end. The user's
+ * expired records are deleted first: an expired key is free again, and the table holds at most a
+ * TTL's worth of keys per user without a background job. The (user_id, created_at) index keeps
+ * that delete to the expired rows.
  */
 export async function claimIdempotencyKey(
   db: Kysely<Database>,
@@ -68,16 +69,15 @@ export async function completeIdempotencyKey(
     .execute();
 }
 
-/** Frees a key whose request failed without a storable answer, so a retry can run. */
-export async function releaseIdempotencyKey(
-  db: Kysely<Database>,
-  userId: string,
-  key: string,
-): Promise<void> {
-  await db
+/**
+ * Deletes every pending claim. A claim commits with its request's answer (see
+ * http/idempotency.ts), so a committed pending one was left by a server of an earlier version
+ * killed mid-request; kept, it would answer 409 for a whole TTL.
+ */
+export async function deleteAbandonedClaims(db: Kysely<Database>): Promise<number> {
+  const result = await db
     .deleteFrom("idempotency_keys")
-    .where("user_id", "=", userId)
-    .where("key", "=", key)
     .where("status", "=", PENDING_STATUS)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

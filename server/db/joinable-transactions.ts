@@ -1,0 +1,184 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type Transaction,
+  type TransactionSettings,
+} from "kysely";
+
+/**
+ * A unit of work run by `inOneTransaction`. Once its transaction has begun, every query made in its
+ * async context, through any Kysely handle of the store, runs on that transaction's connection, and
+ * a `transaction()` opened there is a savepoint inside it.
+ */
+interface Scope {
+  connection?: DatabaseConnection;
+  /**
+   * One use of the connection at a time (a query, or a joined transaction from begin to end), as
+   * Kysely does for a transaction's own queries: pg stops queueing concurrent queries in version 9.
+   */
+  inUse: Lock;
+  /** A joined transaction is open (its savepoint), rather than only the scope's own. */
+  joined: boolean;
+}
+
+type AbortableOptions = Parameters<Driver["init"]>[0];
+
+const scopes = new AsyncLocalStorage<Scope>();
+const SAVEPOINT = "joined_transaction";
+
+/**
+ * Runs `work` in one transaction that every query and transaction of its async context joins, so
+ * code that opens its own transactions (the services) commits or rolls back with the caller. The
+ * store must have been opened with `joinableTransactions`. As on SQLite without a scope, the
+ * callback of a transaction opened in the scope must use its own handle: a query or transaction
+ * through another handle would wait for that transaction to end.
+ */
+export function inOneTransaction<DB, T>(
+  db: Kysely<DB>,
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  const scope: Scope = { inUse: new Lock(), joined: false };
+  return scopes.run(scope, () =>
+    db.transaction().execute(async (trx) => {
+      if (scope.connection === undefined) {
+        throw new Error("inOneTransaction needs a store opened with joinableTransactions");
+      }
+      return work(trx);
+    }),
+  );
+}
+
+/** The dialect with the driver that lets `inOneTransaction` scopes join their queries to one transaction. */
+export function joinableTransactions(dialect: Dialect): Dialect {
+  const adapter = dialect.createAdapter();
+  return {
+    createAdapter: () => multiConnectionAdapter(adapter),
+    createDriver: () => new JoiningDriver(dialect.createDriver(), !adapter.supportsMultipleConnections),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+  };
+}
+
+/**
+ * Kysely serializes a single-connection dialect (SQLite) behind a lock that a query of a scope
+ * would wait on while its own transaction holds it. The driver keeps that lock instead, and lets
+ * the scope's queries through.
+ */
+function multiConnectionAdapter(adapter: DialectAdapter): DialectAdapter {
+  if (adapter.supportsMultipleConnections) return adapter;
+  return new Proxy(adapter, {
+    get: (target, property) =>
+      property === "supportsMultipleConnections" ? true : Reflect.get(target, property, target),
+  });
+}
+
+class JoiningDriver implements Driver {
+  readonly #inner: Driver;
+  /** The single connection's lock (SQLite): held from acquire to release, outside any scope. */
+  readonly #single: Lock | undefined;
+
+  constructor(inner: Driver, singleConnection: boolean) {
+    this.#inner = inner;
+    this.#single = singleConnection ? new Lock() : undefined;
+  }
+
+  init(options?: AbortableOptions): Promise<void> {
+    return this.#inner.init(options);
+  }
+
+  async acquireConnection(options?: AbortableOptions): Promise<DatabaseConnection> {
+    const scope = scopes.getStore();
+    if (scope?.connection) {
+      await scope.inUse.lock();
+      return scope.connection;
+    }
+    await this.#single?.lock();
+    try {
+      return await this.#inner.acquireConnection(options);
+    } catch (error) {
+      this.#single?.unlock();
+      throw error;
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection, options?: AbortableOptions): Promise<void> {
+    const scope = this.#scopeOf(connection);
+    if (scope) return scope.inUse.unlock();
+    try {
+      await this.#inner.releaseConnection(connection, options);
+    } finally {
+      this.#single?.unlock();
+    }
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const scope = this.#scopeOf(connection);
+    if (scope) {
+      await connection.executeQuery(CompiledQuery.raw(`savepoint ${SAVEPOINT}`));
+      scope.joined = true;
+      return;
+    }
+    await this.#inner.beginTransaction(connection, settings);
+    const starting = scopes.getStore();
+    // The scope's own transaction: what runs in its context from now on joins it.
+    if (starting && starting.connection === undefined) starting.connection = connection;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const scope = this.#scopeOf(connection);
+    if (scope?.joined) return this.#endJoined(scope, connection, [`release savepoint ${SAVEPOINT}`]);
+    await this.#inner.commitTransaction(connection);
+    if (scope) scope.connection = undefined;
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const scope = this.#scopeOf(connection);
+    if (scope?.joined) {
+      return this.#endJoined(scope, connection, [
+        `rollback to savepoint ${SAVEPOINT}`,
+        `release savepoint ${SAVEPOINT}`,
+      ]);
+    }
+    if (scope) scope.connection = undefined;
+    await this.#inner.rollbackTransaction(connection);
+  }
+
+  destroy(options?: AbortableOptions): Promise<void> {
+    return this.#inner.destroy(options);
+  }
+
+  #scopeOf(connection: DatabaseConnection): Scope | undefined {
+    const scope = scopes.getStore();
+    return scope?.connection === connection ? scope : undefined;
+  }
+
+  async #endJoined(scope: Scope, connection: DatabaseConnection, statements: string[]): Promise<void> {
+    scope.joined = false;
+    for (const statement of statements) await connection.executeQuery(CompiledQuery.raw(statement));
+  }
+}
+
+/** A FIFO lock. */
+class Lock {
+  #held = false;
+  readonly #waiting: (() => void)[] = [];
+
+  lock(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+}
