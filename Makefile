@@ -6,13 +6,14 @@ ENV = eval "$$(tools/env.sh)"
 # Node's test runner expands the glob itself (quoted: the shell has no **); engine tests need the CLI on PATH.
 TESTS ?= dist/**/*.test.js
 
-.PHONY: help env setup build lint format test soak demo demo-destroy server bench clean
+.PHONY: help env setup build pack lint format test soak demo demo-destroy server bench clean
 
 help:
 	@echo "make demo    run the reference API and 'pulumi up' examples/nginx (the main job)"
 	@echo "make demo-destroy  destroy the demo stack (refunds the escrow) and stop the server"
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
 	@echo "make soak    the chaos run, longer (CHAOS_ROUNDS, default 20; figures in test-output/chaos.json)"
+	@echo "make pack    the npm tarball of the package, in .tmp/pack (install it with npm install <path>)"
 	@echo "make server  the reference API with --dev on 127.0.0.1:3080"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "eval \"\$$(make -s env)\"   a shell with the project's node and pulumi on PATH"
@@ -25,6 +26,9 @@ setup:
 
 build:
 	@$(ENV); npx tsc -p tsconfig.json; npx tsc -p server/console/ui/tsconfig.json; node server/console/build.mjs
+
+pack: build
+	@$(ENV); mkdir -p .tmp/pack; npm pack --silent --pack-destination .tmp/pack >/dev/null; ls "$$PWD"/.tmp/pack/pulumi-akash-*.tgz
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .

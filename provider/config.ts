@@ -38,4 +38,4 @@ export function resolveSettings(
 
 export const MISSING_KEY_MESSAGE =
   "No Akash Console API key: run `pulumi config set --secret akash:apiKey <key>` or set AKASH_API_KEY " +
-  "(create a key in Console under Settings > API Keys).";
+  "(create one in Akash Console: Settings → API Keys).";

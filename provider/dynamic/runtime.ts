@@ -13,7 +13,12 @@ import { fileJournal } from "../resources/creation-journal";
 import { apiKeyHandlers } from "../resources/api-key";
 import { certificateHandlers } from "../resources/certificate";
 import { deploymentHandlers } from "../resources/deployment";
-import { PartialCreateError, type HandlerContext, type ResourceHandlers } from "../resources/handler";
+import {
+  PartialCreateError,
+  type CheckFailure,
+  type HandlerContext,
+  type ResourceHandlers,
+} from "../resources/handler";
 import { leaseHandlers } from "../resources/lease";
 import { stackIdentityHandlers } from "../resources/stack-identity";
 
@@ -115,6 +120,18 @@ async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The engine prints a failing property's whole value before the reason ("property sdl value {...}
+ * has a problem"): for a document such as an SDL that buries the one sentence that matters. Such a
+ * failure is reported without the property, its reason naming it instead.
+ */
+function withoutEcho(failure: CheckFailure, inputs: Record<string, unknown>): CheckFailure {
+  const value = inputs[failure.property];
+  if (typeof value !== "string" || (value.length <= 80 && !value.includes("\n"))) return failure;
+  const named = failure.reason.toLowerCase().includes(failure.property.toLowerCase());
+  return { property: "", reason: named ? failure.reason : `${failure.property}: ${failure.reason}` };
+}
+
 /** A dynamic ResourceProvider serving one resource kind's handlers. */
 export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   const h = handlersByKind[kind] as ResourceHandlers<object, object>;
@@ -122,7 +139,10 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
   return {
     configure: async (req) => configure(req.config),
     check: (olds, news) =>
-      guarded(`${label} check`, () => h.check(olds ? clean(olds) : undefined, clean(news))),
+      guarded(`${label} check`, async () => {
+        const result = await h.check(olds ? clean(olds) : undefined, clean(news));
+        return { ...result, failures: result.failures.map((f) => withoutEcho(f, news)) };
+      }),
     diff: (id, olds, news) =>
       guarded(`${label} ${id} diff`, async () =>
         h.diff(id, clean(olds), clean(news), settings.apiKey ? await context() : undefined),

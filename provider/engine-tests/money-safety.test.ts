@@ -146,6 +146,7 @@ describe("money safety with the real engine", () => {
           `${command[0]} names the URL:\n${output}`,
         );
         assert.doesNotMatch(output, /Error: .*: Error: /, `${command[0]}: the error is said once`);
+        assert.doesNotMatch(output, /\.ts:\d+/, `${command[0]}: no stack trace`);
         assert.deepEqual(await dseqsInState(project), inState, `${command[0]} kept the state`);
         assert.deepEqual(await activeDseqs(ref.client), inState, `${command[0]} closed nothing`);
       }

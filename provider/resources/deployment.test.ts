@@ -244,7 +244,7 @@ describe("Deployment handlers", () => {
       assert.equal(again.id, killed.id, "re-running the replacement adopts the interrupted one's deployment");
       const third = await h.create(ctx, inputs);
       assert.notEqual(third.id, again.id, "a later replacement gets a new one");
-      for (const made of [first, again, third]) await h.delete(ctx, made.id, made.outs);
+      for (const made of [first, again, third]) await h.delete(ref.context(), made.id, made.outs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

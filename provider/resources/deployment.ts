@@ -224,6 +224,14 @@ function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: 
  */
 const knownInState = new Set<string>();
 
+/**
+ * Deployments this process's creates returned. A journal that does not know the deployment being
+ * replaced (a fresh CI runner) lets a targeted replacement adopt it; the engine then deletes the old
+ * resource, which must not close the deployment the new one now holds. An adapter process serves one
+ * command, in which a deployment is never created and then deleted otherwise.
+ */
+const createdThisRun = new Set<string>();
+
 export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
   async check(olds, news) {
     const failures: CheckFailure[] = [];
@@ -318,6 +326,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       if (deployment.deployment.state === "active" && !earlier) {
         const result = finishCreate(ctx, inputs, deployment, created.manifest, parsed);
         journal?.record(created.dseq);
+        createdThisRun.add(created.dseq);
         return result;
       }
       if (generation >= MAX_KEY_GENERATIONS) {
@@ -389,6 +398,12 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async delete(ctx, id) {
+    if (ctx.journal && createdThisRun.has(id)) {
+      ctx.log.warn(
+        `deployment ${id} is also the replacement's (the API replayed it for the resource's creation key); not closing it`,
+      );
+      return;
+    }
     const current = await ctx.api.getDeployment(id);
     if (!current) {
       ctx.log.info(`deployment ${id} no longer exists on the API; nothing to close`);

@@ -49,10 +49,7 @@ export function parseSdl(sdl: unknown): SdlResult {
   } catch (err) {
     return { ok: false, errors: [`sdl is invalid: ${(err as Error).message}`] };
   }
-  if (!result.ok) {
-    const errors = result.value.map((e) => e.message ?? `${e.instancePath} is invalid`);
-    return { ok: false, errors: [...new Set(errors)] };
-  }
+  if (!result.ok) return { ok: false, errors: validationErrors(result.value) };
   const { groups, groupSpecs } = result.value;
   const parsed: SdlGroup[] = groupSpecs.map((spec, i) => ({
     gseq: i + 1,
@@ -64,6 +61,34 @@ export function parseSdl(sdl: unknown): SdlResult {
     ok: true,
     value: { groups: parsed, resourcesFingerprint: sha256(parsed.map((g) => g.fingerprint).join("\n")) },
   };
+}
+
+interface SchemaError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+// Keywords that only say "no branch of a oneOf/anyOf matched" (or which branch did not): when the
+// same place also broke a real constraint (a minimum, a pattern, a missing field), that one is the
+// sentence to show. `units: -1` fails three ways at once; only "must be greater than 0" helps.
+const BRANCH_NOISE = new Set(["not", "type", "oneOf", "anyOf", "if", "const"]);
+
+/** One sentence per place in the SDL: where (a dotted path) and what is wrong there. */
+function validationErrors(errors: SchemaError[]): string[] {
+  const byPath = new Map<string, SchemaError[]>();
+  for (const error of errors) {
+    const place = (error.instancePath ?? "").split("/").filter(Boolean).join(".") || "top level";
+    byPath.set(place, [...(byPath.get(place) ?? []), error]);
+  }
+  return [...byPath].map(([place, found]) => {
+    const telling = found.filter((e) => !BRANCH_NOISE.has(e.keyword ?? ""));
+    const best = (telling.length ? telling : found)[0]!;
+    // The validator's message repeats the place ("\"units\" at \"/profiles/...\" must ..."): keep the verb part.
+    const what = (best.message ?? "is invalid").replace(/^"[^"]*"(?: at "[^"]*")? /, "").replace(/\.$/, "");
+    return `${place}: ${what}`;
+  });
 }
 
 /** Like parseSdl, but throws one readable error (for create/update, where check already ran). */

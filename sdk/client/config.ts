@@ -23,7 +23,7 @@ export function resolveEndpoint(
   const apiKey = nonEmpty(options.apiKey) ?? nonEmpty(env.AKASH_API_KEY) ?? nonEmpty(env.CONSOLE_API_KEY);
   if (!apiKey) {
     throw new Error(
-      "No Akash Console API key: pass { apiKey } or set AKASH_API_KEY (or CONSOLE_API_KEY). Create one in Console under Settings > API Keys.",
+      "No Akash Console API key: pass { apiKey } or set AKASH_API_KEY (or CONSOLE_API_KEY). Create one in Akash Console: Settings → API Keys.",
     );
   }
   const raw = nonEmpty(options.baseUrl) ?? nonEmpty(env.AKASH_API_URL) ?? DEFAULT_BASE_URL;

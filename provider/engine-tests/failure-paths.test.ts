@@ -1,0 +1,78 @@
+// Failure paths as a user meets them (issue 12), with the real engine: every message says what
+// happened, where, and the command that fixes it, once, without a stack trace.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { AkashClient } from "../../sdk";
+import { openProject } from "./project";
+import { referenceApi } from "./reference-api";
+import { nginxSdl } from "./sdl-fixtures";
+
+const customSdl = path.join(__dirname, "../../../provider/engine-tests/fixtures/custom-sdl");
+
+describe("failure paths with the real engine", () => {
+  test("a rotated API key: refresh and destroy say to use --run-program, and then use the current key", async () => {
+    const ref = await referenceApi();
+    const project = await openProject("examples/nginx", { url: ref.server.url, apiKey: ref.apiKey });
+    try {
+      await project.must(["up", "--yes", "--skip-preview"]);
+      // Rotation as a pipeline does it: a new key in config, the old one revoked.
+      const fresh = await ref.client.createApiKey({ name: "rotated" });
+      const old = (await ref.client.listApiKeys()).find((k) => k.id !== fresh.id)!;
+      await project.must(["config", "set", "--secret", "akash:apiKey", fresh.apiKey]);
+      const next = new AkashClient({ apiKey: fresh.apiKey, baseUrl: ref.server.url });
+      await next.deleteApiKey(old.id);
+
+      const refresh = await project.run(["refresh", "--yes", "--skip-preview"]);
+      const said = refresh.stdout + refresh.stderr;
+      assert.notEqual(refresh.code, 0, said);
+      assert.match(said, /refused the API key/);
+      assert.match(said, /--run-program/);
+      assert.ok(!said.includes(ref.apiKey) && !said.includes(fresh.apiKey), "no key in the output");
+
+      await project.must(["refresh", "--yes", "--skip-preview", "--run-program"]);
+      await project.must(["destroy", "--yes", "--skip-preview", "--run-program"]);
+      assert.deepEqual((await next.listDeployments()).deployments, [], "destroy closed the deployment");
+    } finally {
+      project.cleanup();
+      await ref.close();
+    }
+  });
+
+  test("an invalid SDL fails preview with one sentence naming its place, without echoing the document", async () => {
+    const ref = await referenceApi();
+    const project = await openProject(
+      customSdl,
+      { url: ref.server.url, apiKey: ref.apiKey },
+      { sdl: nginxSdl().replace("units: 0.5", "units: -1") },
+    );
+    try {
+      const preview = await project.run(["preview"]);
+      const said = preview.stdout + preview.stderr;
+      assert.notEqual(preview.code, 0);
+      assert.match(said, /Invalid SDL: profiles\.compute\.\w+\.resources\.cpu\.units: must be greater than 0/);
+      assert.doesNotMatch(said, /must NOT be valid|should be string/, "no validator fragments");
+      assert.doesNotMatch(said, /image: /, "the SDL is not echoed");
+    } finally {
+      project.cleanup();
+      await ref.close();
+    }
+  });
+
+  test("destroying after the deployments were closed elsewhere says nothing was left to close, without errors or traces", async () => {
+    const ref = await referenceApi();
+    const project = await openProject("examples/nginx", { url: ref.server.url, apiKey: ref.apiKey });
+    try {
+      await project.must(["up", "--yes", "--skip-preview"]);
+      for (const d of (await ref.client.listDeployments()).deployments) {
+        await ref.client.closeDeployment(d.deployment.id.dseq);
+      }
+      const destroy = await project.must(["destroy", "--yes", "--skip-preview"]);
+      assert.match(destroy.stdout, /was already closed/);
+      assert.doesNotMatch(destroy.stdout + destroy.stderr, /refunded|\.ts:\d+|Error: /);
+    } finally {
+      project.cleanup();
+      await ref.close();
+    }
+  });
+});
