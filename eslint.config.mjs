@@ -35,6 +35,23 @@ export default tseslint.config(
     rules: noImport("provider", "server", "deploy"),
   },
   { files: ["server/**/*.ts"], ignores: ["server/**/*.test.ts"], rules: noImport("provider") },
+  // Layers inside server/: http -> services -> repositories -> db. Only http/ knows HTTP: services
+  // throw domain errors (services/errors.ts) and http/errors.ts answers them. The market is pure.
+  {
+    files: ["server/services/**/*.ts"],
+    ignores: ["server/**/*.test.ts"],
+    rules: noImport("provider", "http"),
+  },
+  {
+    files: ["server/repositories/**/*.ts"],
+    ignores: ["server/**/*.test.ts"],
+    rules: noImport("provider", "http", "services"),
+  },
+  {
+    files: ["server/market/**/*.ts"],
+    ignores: ["server/**/*.test.ts"],
+    rules: noImport("provider", "http", "services", "repositories", "db"),
+  },
   {
     files: ["provider/**/*.ts"],
     ignores: ["provider/**/*.test.ts", "provider/engine-tests/**"],
