@@ -1,6 +1,7 @@
 // Lease handlers against the reference API on loopback.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { waitForBids } from "../../sdk";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { deploymentHandlers } from "./deployment";
 import { nginxSdl, twoGroupSdl } from "../engine-tests/sdl-fixtures";
@@ -56,7 +57,7 @@ describe("Lease handlers", () => {
 
   test("policy: denied providers and an explicit provider; a change the lease no longer satisfies replaces", async () => {
     const dep = await deploy();
-    const bids = await ref.client.waitForBids(dep.dseq, { minBids: 2, timeoutMs: 10_000 });
+    const bids = await waitForBids(ref.client, dep.dseq, { minBids: 2, timeoutMs: 10_000 });
     const [first, second] = bids.map((b) => b.bid.id.provider);
     const { outs } = await h.create(ref.context(), {
       dseq: dep.dseq,

@@ -11,13 +11,8 @@ import { injectFaults } from "./faults";
 import { idempotentPost } from "./idempotency";
 import { registerRoutes } from "./register-routes";
 import { requestIds } from "./request-id";
-import { accountHandlers } from "./routes/accounts";
-import { activityHandlers } from "./routes/activity";
 import { adminRoutes } from "./routes/admin";
-import { apiKeyHandlers } from "./routes/api-keys";
-import { certificateHandlers } from "./routes/certificates";
-import { deploymentSettingHandlers } from "./routes/deployment-settings";
-import { deploymentHandlers } from "./routes/deployments";
+import { contractRoutes } from "./routes";
 import { statusRoute } from "./routes/status";
 
 export interface AppOptions {
@@ -76,14 +71,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 
   registerRoutes(
     app,
-    {
-      ...apiKeyHandlers(services.apiKeys),
-      ...certificateHandlers(services.certificates, services.owners),
-      ...deploymentHandlers(services.deployments, services.leases),
-      ...activityHandlers(services.activity),
-      ...accountHandlers(services.accounts),
-      ...deploymentSettingHandlers(services.deploymentSettings),
-    },
+    contractRoutes(services),
     (route) =>
       route.method === "post"
         ? [
