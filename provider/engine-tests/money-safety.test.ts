@@ -30,10 +30,15 @@ async function dseqsInState(project: Project): Promise<string[]> {
     .sort();
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  ms = 60_000,
+  meanwhile: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
-    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+    assert.ok(Date.now() < deadline, `timed out waiting until ${what}\n${meanwhile()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -63,6 +68,7 @@ describe("money safety with the real engine", () => {
           "the server created the deployment",
           async () => (await activeDseqs(ref.client)).length === 1,
           2 * HOLD_MS,
+          killed.output,
         );
         killProcessTree(killed.pid);
         await killed.exited;
@@ -103,6 +109,7 @@ describe("money safety with the real engine", () => {
         "the server created the replacement",
         async () => (await activeDseqs(ref.client)).length === 2,
         2 * HOLD_MS,
+        killed.output,
       );
       const made = (await activeDseqs(ref.client)).find((d) => d !== first)!;
       killProcessTree(killed.pid);
