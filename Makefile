@@ -12,7 +12,7 @@ help:
 	@echo "make demo    run the reference API and 'pulumi up' examples/nginx (the main job)"
 	@echo "make demo-destroy  destroy the demo stack (refunds the escrow) and stop the server"
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
-	@echo "make server  the reference API with --dev on 127.0.0.1:3080"
+	@echo "make server  the reference API with --dev on 127.0.0.1:3080 (store: ~/.pulumi-akash/ref-api)"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "eval \"\$$(make -s env)\"   a shell with the project's node and pulumi on PATH"
 
@@ -22,8 +22,9 @@ env:
 setup:
 	@$(ENV); node --version; pulumi version
 
+# `npm run build` (package.json) builds the code and the web console: a server built either way serves /console.
 build:
-	@$(ENV); npx tsc -p tsconfig.json; npx tsc -p server/console/ui/tsconfig.json; node server/console/build.mjs
+	@$(ENV); npm run --silent build
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .
@@ -41,7 +42,7 @@ demo-destroy:
 	@$(ENV); tools/demo.sh destroy
 
 server: build
-	@$(ENV); MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=2 --max-old-space-size=128 --no-concurrent-recompilation --memory-saver-mode --no-memory-reducer dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
+	@$(ENV); node dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
 
 bench: build
 	@$(ENV); tools/bench.sh $(BENCH)

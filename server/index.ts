@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
 import {
@@ -15,6 +13,7 @@ import { openStore, type Store } from "./db/connect";
 import { createApp } from "./http/app";
 import { createLogger } from "./logger";
 import { SystemClock, loadFleet, type Clock } from "./market";
+import { readPackageJson } from "./node-check";
 import { createServices, type Services } from "./services/services";
 
 export type { ServerOptions, FaultOptions } from "./config";
@@ -68,7 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     config,
     services,
     logger,
-    version: packageVersion(),
+    version: readPackageJson().version,
     consoleApp: () => consoleApp(),
   });
 
@@ -153,15 +152,4 @@ async function shutdown(server: ServerType, store: Store, logger: Logger): Promi
 function once(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   return () => (running ??= fn());
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
 }
