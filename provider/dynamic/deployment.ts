@@ -4,6 +4,7 @@ import type { EscrowOutputs } from "../resources/escrow";
 import type { BidSelection } from "../resources/lease";
 import { deploymentFields, type DeploymentOutputs, type LeaseSummary } from "../resources/deployment";
 import { exactKeys } from "../resources/keys";
+import { coveredSdl } from "./coverage";
 import { outputPlaceholders, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
 
@@ -44,14 +45,18 @@ export class Deployment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
     const creationKey = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    // Registered once the program's Leases of this deployment are known: a group without one fails
+    // here, before anything is created.
+    const coverage = coveredSdl(name, args.sdl);
     super(
       serializedProvider("deployment"),
       name,
-      { ...outputPlaceholders(deploymentFields), ...args, creationKey },
+      { ...outputPlaceholders(deploymentFields), ...args, sdl: coverage.sdl, creationKey },
       withSecrets(deploymentFields, opts),
       "akash",
       "Deployment",
     );
+    coverage.attach(this);
   }
 }
 
