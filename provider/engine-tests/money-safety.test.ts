@@ -44,9 +44,9 @@ async function waitUntil(
 }
 
 const isCreate = (method: string, p: string) => method === "POST" && p.startsWith("/v1/deployments");
-// Long enough for the killed run to have made its deployment first, even when a replayed create
-// (an earlier life of the key) is held too.
-const HOLD_MS = 45_000;
+// Below the client's 30 s request timeout (a timed-out create is retried with its key, and each
+// retry would be held again), and long enough to kill the run while its deployment's answer waits.
+const HOLD_MS = 20_000;
 
 describe("money safety with the real engine", () => {
   test("an up killed after a destroy, once the server created the deployment, leaks nothing", async () => {
@@ -67,7 +67,7 @@ describe("money safety with the real engine", () => {
         await waitUntil(
           "the server created the deployment",
           async () => (await activeDseqs(ref.client)).length === 1,
-          2 * HOLD_MS,
+          4 * HOLD_MS,
           killed.output,
         );
         killProcessTree(killed.pid);
@@ -108,7 +108,7 @@ describe("money safety with the real engine", () => {
       await waitUntil(
         "the server created the replacement",
         async () => (await activeDseqs(ref.client)).length === 2,
-        2 * HOLD_MS,
+        4 * HOLD_MS,
         killed.output,
       );
       const made = (await activeDseqs(ref.client)).find((d) => d !== first)!;
