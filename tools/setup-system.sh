@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the tests need: PostgreSQL (server store tests) and Chromium (console tests).
+# System packages the tests need: PostgreSQL (server store tests) and Chromium (console and
+# Swagger UI tests).
 # Installs them with apt-get when missing and we are root; otherwise fails saying what to install.
 set -euo pipefail
 missing=()

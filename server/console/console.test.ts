@@ -2,24 +2,14 @@
 // loopback: what a person does with a mouse and keyboard, checked against what the API then says.
 // Screenshots of every page (desktop and 360 px) go to test-output/console/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer, type RunningServer } from "../index";
+import { launchChromium } from "../test-support/chromium";
 import { helloSdl } from "../test-support/http";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // Compiled to dist/server/console/; screenshots go to <repo>/test-output/console.
 const SHOTS = resolve(__dirname, "..", "..", "..", "test-output", "console");
 const DESKTOP = { width: 1280, height: 800 };
@@ -85,11 +75,10 @@ describe("web console in Chromium", () => {
   }
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error("install chromium (apt-get install chromium)");
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer({ logLevel: "silent", bidDelayMs: 100, startDelayMs: 200 });
     userKey = (await server.createUser("console@example.com", 100)).apiKey;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: DESKTOP });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
     page = await context.newPage();

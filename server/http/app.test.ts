@@ -38,9 +38,33 @@ describe("server surface: /, /status, /v1/doc, /v1/swagger, admin clock, faults,
       doc.paths["/v1/deployments/{dseq}"].get.responses["404"].content["application/json"].schema.$ref,
       "#/components/schemas/ErrorBody",
     );
-    const swagger = await client(server.url)("GET", "/v1/swagger");
-    assert.equal(swagger.status, 200);
-    assert.match(swagger.text, /swagger-ui/i);
+  });
+
+  test("/v1/swagger loads only its own assets from this server, each with its type, cached a year", async () => {
+    const server = await start();
+    const api = client(server.url);
+    const page = await api("GET", "/v1/swagger");
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self';/);
+    const urls = [...page.text.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((match) => match[1] ?? "");
+    const types: Record<string, RegExp> = { css: /^text\/css/, js: /^text\/javascript/, png: /^image\/png$/ };
+    assert.deepEqual([...new Set(urls.map((url) => url.split(".").pop()))].sort(), ["css", "js", "png"]);
+    for (const url of urls) {
+      assert.match(url, /^\/v1\/swagger\/assets\/[^/]+$/, "a path on this server");
+      const asset = await fetch(`${server.url}${url}`);
+      assert.equal(asset.status, 200, url);
+      assert.match(asset.headers.get("content-type") ?? "", types[url.split(".").pop() ?? ""]!, url);
+      assert.equal(asset.headers.get("cache-control"), "public, max-age=31536000, immutable", url);
+      const body = await asset.text();
+      assert.ok(body.length > 0, url);
+      if (url.includes("/init.")) assert.match(body, /"url":"\/v1\/doc"/);
+    }
+    assert.equal(
+      (await api("GET", "/v1/swagger/assets/swagger-ui.css")).status,
+      404,
+      "only the hashed names",
+    );
   });
 
   test("unknown routes answer a JSON 404", async () => {

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config";
@@ -15,6 +14,7 @@ import { adminRoutes } from "./routes/admin";
 import { contractRoutes } from "./routes";
 import { homeRoute } from "./routes/home";
 import { statusRoute } from "./routes/status";
+import { swaggerUiRoutes } from "./swagger-ui";
 
 export interface AppOptions {
   config: ServerConfig;
@@ -108,7 +108,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
         "The managed-wallet API of Akash Console, served by a local reference implementation with a simulated market.",
     },
   });
-  app.get("/v1/swagger", swaggerUI({ url: "/v1/doc" }));
+  app.route("/", swaggerUiRoutes({ path: "/v1/swagger", docUrl: "/v1/doc" }));
 
   if (config.adminRoutes && config.adminToken) app.route("/", adminRoutes(services.clock, config.adminToken));
   if (options.consoleApp) app.route("/console", options.consoleApp());
