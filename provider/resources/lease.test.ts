@@ -305,4 +305,20 @@ describe("Lease waits", () => {
     );
     await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
+
+  test("leasing a deployment that was closed or that the API does not know advises `pulumi up --refresh`", async () => {
+    const dep = await deploy();
+    await ref.client.closeDeployment(dep.dseq);
+    for (const dseq of [dep.dseq, "999999999"]) {
+      await assert.rejects(
+        h.create(ref.context(), { dseq, manifest: dep.manifest, selection: noWindow }),
+        (err: Error) => {
+          assert.match(err.message, dseq === dep.dseq ? /is closed/ : /does not exist on the API/);
+          assert.match(err.message, /Run `pulumi up --refresh`/);
+          assert.doesNotMatch(err.message, /after `pulumi up` re-creates it/);
+          return true;
+        },
+      );
+    }
+  });
 });

@@ -455,8 +455,10 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
     const target = targetOf(inputs);
     const deployment = await ctx.api.getDeployment(inputs.dseq);
     if (!deployment || deployment.deployment.state !== "active") {
+      const what = deployment ? "is closed" : "does not exist on the API (a reset server, another account)";
       throw new Error(
-        `deployment ${inputs.dseq} is not active (closed or not found); lease it after \`pulumi up\` re-creates it`,
+        `deployment ${inputs.dseq} ${what}, so its group cannot be leased. Run \`pulumi up --refresh\`: ` +
+          "the refresh drops it from state, then the up creates a new deployment and leases it.",
       );
     }
     const existing = findLease(deployment, target.gseq, target.oseq);
