@@ -9,7 +9,6 @@ import { microToUsd } from "../sdk/money";
 import { readPackageJson } from "./node-check";
 import { apiKeyEnvironment } from "./services/api-key-format";
 import { UserInputError } from "./services/users";
-import { FleetConfigError } from "./market";
 
 /** The user `serve --dev` creates (or reuses) and whose key it prints. */
 export const DEV_USER_EMAIL = "dev@localhost.test";
@@ -427,18 +426,30 @@ async function withUsers(
   }
 }
 
-/** Runs the command line; known mistakes end in one line on stderr and exit code 1. */
+/** One sentence for a failure: what, where, and how to fix it when the cause is a known one. */
+export function failureSentence(error: unknown): string {
+  const err = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err?.code === "EADDRINUSE") {
+    return `${err.address}:${err.port} is already in use: stop what listens there, or pass another --port (or --port 0 for any free one).`;
+  }
+  if (err?.code === "EACCES" && err.syscall === "listen") {
+    return `not allowed to listen on ${err.address}:${err.port}: use a port above 1023 (--port).`;
+  }
+  return err instanceof Error ? err.message : String(error);
+}
+
+/** Runs the command line: a failure ends in one sentence on stderr (the trace at debug level) and exit code 1. */
 export function main(): Promise<void> {
   return buildCli()
     .parseAsync(process.argv)
     .then(
       () => undefined,
       (error: unknown) => {
-        const known =
-          error instanceof UserInputError || error instanceof FleetConfigError || error instanceof RangeError;
-        process.stderr.write(
-          `akash-ref-api: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
-        );
+        process.stderr.write(`akash-ref-api: ${failureSentence(error)}\n`);
+        // The trace helps only whoever debugs the server itself: shown at debug level.
+        if (process.env.AKASH_REF_LOG_LEVEL === "debug" || process.argv.includes("debug")) {
+          process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+        }
         process.exit(1);
       },
     );

@@ -413,4 +413,32 @@ describe("akash-ref-api CLI", () => {
     all.child.kill("SIGTERM");
     await all.exited;
   });
+
+  test("start errors are one sentence without a stack trace: a data dir in use, a port in use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "akash-ref-cli-busy-"));
+    const first = await serve(["--data-dir", dir]);
+    try {
+      const locked = await failure(run(process.execPath, [CLI, "serve", "--data-dir", dir, "--port", "0"]));
+      assert.equal(locked.code, 1);
+      assert.match(
+        locked.stderr,
+        /^akash-ref-api: Another akash-ref-api server is already serving the data dir /,
+      );
+      const port = new URL(first.url).port;
+      const busy = await failure(run(process.execPath, [CLI, "serve", "--in-memory", "--port", port]));
+      assert.equal(busy.code, 1);
+      assert.match(
+        busy.stderr,
+        new RegExp(`^akash-ref-api: 127\\.0\\.0\\.1:${port} is already in use: .*--port`),
+      );
+      for (const said of [locked.stderr, busy.stderr]) {
+        assert.doesNotMatch(said, /^\s+at /m, "no stack trace");
+        assert.equal(said.trim().split("\n").length, 1, "one line");
+      }
+    } finally {
+      first.child.kill();
+      await first.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -50,7 +50,10 @@ describe("failure paths with the real engine", () => {
       const preview = await project.run(["preview"]);
       const said = preview.stdout + preview.stderr;
       assert.notEqual(preview.code, 0);
-      assert.match(said, /Invalid SDL: profiles\.compute\.\w+\.resources\.cpu\.units: must be greater than 0/);
+      assert.match(
+        said,
+        /Invalid SDL: profiles\.compute\.\w+\.resources\.cpu\.units: must be greater than 0/,
+      );
       assert.doesNotMatch(said, /must NOT be valid|should be string/, "no validator fragments");
       assert.doesNotMatch(said, /image: /, "the SDL is not echoed");
     } finally {

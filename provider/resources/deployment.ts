@@ -410,7 +410,9 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       return;
     }
     if (current.deployment.state !== "active") {
-      ctx.log.info(`deployment ${id} was already closed; nothing to close (its escrow was returned when it closed)`);
+      ctx.log.info(
+        `deployment ${id} was already closed; nothing to close (its escrow was returned when it closed)`,
+      );
       return;
     }
     await ctx.api.closeDeployment(id);
