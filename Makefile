@@ -32,6 +32,7 @@ pack: build
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .
+	@"$$(tools/setup-actionlint.sh)" examples/gitops/.github/workflows/*.yml
 
 format:
 	@$(ENV); npx prettier --write .
