@@ -39,7 +39,7 @@ export function parseThreshold(value: string): number {
 }
 
 /** Progress on stderr: the start, then (for a large stack) every tenth of the reads, or a live counter on a terminal. */
-function progress(total: number) {
+export function progress(total: number) {
   const large = total >= 50;
   let shown = 0;
   return (done: number) => {
