@@ -14,7 +14,7 @@ help:
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
 	@echo "make soak    the chaos run, longer (CHAOS_ROUNDS, default 20; figures in test-output/chaos.json)"
 	@echo "make pack    the npm tarball of the package, in .tmp/pack (install it with npm install <path>)"
-	@echo "make server  the reference API with --dev on 127.0.0.1:3080"
+	@echo "make server  the reference API with --dev on 127.0.0.1:3080 (store: ~/.pulumi-akash/ref-api)"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "eval \"\$$(make -s env)\"   a shell with the project's node and pulumi on PATH"
 
@@ -24,8 +24,9 @@ env:
 setup:
 	@$(ENV); node --version; pulumi version
 
+# `npm run build` (package.json) builds the code and the web console: a server built either way serves /console.
 build:
-	@$(ENV); npx tsc -p tsconfig.json; npx tsc -p server/console/ui/tsconfig.json; node server/console/build.mjs
+	@$(ENV); npm run --silent build
 
 pack: build
 	@$(ENV); mkdir -p .tmp/pack; npm pack --silent --pack-destination .tmp/pack >/dev/null; ls "$$PWD"/.tmp/pack/pulumi-akash-*.tgz
@@ -50,7 +51,7 @@ demo-destroy:
 	@$(ENV); tools/demo.sh destroy
 
 server: build
-	@$(ENV); MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=2 --max-old-space-size=128 --no-concurrent-recompilation --memory-saver-mode --no-memory-reducer dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
+	@$(ENV); node dist/server/cli.js serve --dev --host 127.0.0.1 --port 3080
 
 bench: build
 	@$(ENV); tools/bench.sh $(BENCH)

@@ -100,6 +100,8 @@ async function firstBidToLease(n: number) {
         const lease = await leaseHandlers.create(ctx, {
           dseq: dep.id,
           manifest: dep.outs.manifest,
+          // From the pick on: cheapest's bid window is measured by lease-window.ts.
+          selection: { bidWindowSeconds: 0 },
           waitForServices: false,
         });
         const leasedAt = Date.now();

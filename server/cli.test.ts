@@ -1,15 +1,28 @@
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "./cli";
+import { DEV_USER_EMAIL } from "./cli-commands";
 import { client, helloSdl } from "./test-support/http";
 
 const CLI = join(__dirname, "cli.js");
-const run = promisify(execFile);
+const ROOT = join(__dirname, "..", "..");
+const execFileAsync = promisify(execFile);
+// Every command runs with a throw-away HOME: the default data dir (~/.pulumi-akash/ref-api) is never
+// the developer's.
+const HOME = mkdtempSync(join(tmpdir(), "akash-ref-cli-home-"));
+const run = (command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
+  execFileAsync(command, args, { env: { ...process.env, HOME, ...options.env } });
+/** A failed run's exit code and output. */
+const failure = (pending: Promise<unknown>) =>
+  pending.then(
+    () => assert.fail("the command succeeded"),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
 
 interface Served {
   child: ChildProcess;
@@ -18,10 +31,10 @@ interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `akash-ref-api serve` in a child process and waits for its listening log line. */
+/** Starts `akash-ref-api serve` in a child process and waits for the banner it prints once listening. */
 async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
   const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -30,7 +43,7 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      const match = /^akash-ref-api \S+ at (http:\/\/\S+)$/m.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -43,7 +56,7 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
   return { child, url, output: () => output, exited };
 }
 
-/** Waits until the server's output matches (the --dev banner comes after the listening line). */
+/** Waits until the server's output matches. */
 async function waitForOutput(served: Served, pattern: RegExp): Promise<RegExpExecArray> {
   for (let waited = 0; waited < 10_000; waited += 50) {
     const match = pattern.exec(served.output());
@@ -54,12 +67,21 @@ async function waitForOutput(served: Served, pattern: RegExp): Promise<RegExpExe
 }
 
 describe("akash-ref-api CLI", () => {
-  test("the binary's shebang and `make server` run with the benchmarked environment and V8 flags", () => {
-    const env = Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value}`);
-    const command = `${env.join(" ")} node ${SERVER_NODE_FLAGS.join(" ")}`;
-    assert.equal(readFileSync(CLI, "utf8").split("\n")[0], `#!/usr/bin/env -S ${command}`);
-    const makefile = readFileSync(join(__dirname, "..", "..", "Makefile"), "utf8");
-    assert.ok(makefile.includes(`${command} dist/server/cli.js serve`), "make server runs the same command");
+  test("the binary, `make server` and the bench start the server one way, `make build` is `npm run build`", () => {
+    // The flags are added by cli.ts when `serve` starts (the next test): a shebang cannot carry them,
+    // since a Node that does not know one refuses to start before any check could explain why.
+    assert.equal(readFileSync(CLI, "utf8").split("\n")[0], "#!/usr/bin/env node");
+    const makefile = readFileSync(join(ROOT, "Makefile"), "utf8");
+    assert.match(makefile, /^server: build\n\t@\$\(ENV\); node dist\/server\/cli\.js serve /m);
+    const bench = readFileSync(join(ROOT, "bench", "server-load.ts"), "utf8");
+    assert.match(bench, /import \{ SERVER_ENV, SERVER_NODE_FLAGS \} from "\.\.\/server\/cli";/);
+    assert.match(makefile, /^build:\n\t@\$\(ENV\); npm run --silent build\n/m);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    assert.match(
+      pkg.scripts.build,
+      /node server\/console\/build\.mjs/,
+      "npm run build builds the web console",
+    );
   });
 
   const dirs: string[] = [];
@@ -71,7 +93,95 @@ describe("akash-ref-api CLI", () => {
   };
   after(() => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [...dirs, HOME]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("started as `node dist/server/cli.js serve`, the serving process runs with the V8 flags and malloc env", async () => {
+    const served = await serve(["--in-memory"]);
+    children.push(served.child);
+    const pid = served.child.pid ?? 0;
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    assert.deepEqual(argv.slice(1, 1 + SERVER_NODE_FLAGS.length), [...SERVER_NODE_FLAGS], argv.join(" "));
+    if (Number(process.versions.node.split(".")[0]) >= 24)
+      assert.ok(
+        SERVER_NODE_FLAGS.includes("--memory-saver-mode"),
+        "Node 24 runs with every benchmarked flag",
+      );
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    for (const [name, value] of Object.entries(SERVER_ENV))
+      assert.ok(environ.includes(`${name}=${value}`), name);
+    // The same process listens (execve keeps the pid): a signal to it is a signal to the server.
+    assert.equal((await fetch(`${served.url}/status`)).status, 200);
+    served.child.kill("SIGTERM");
+    assert.equal(await served.exited, 0);
+  });
+
+  test("README's first use works as written: users create and serve agree on the default data dir, and say so", async () => {
+    const version = await run(process.execPath, [CLI, "--version"]);
+    assert.equal(version.stdout, `${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`);
+    const created = await run(process.execPath, [
+      CLI,
+      "users",
+      "create",
+      "--email",
+      "me@example.com",
+      "--credit",
+      "100",
+    ]);
+    const key = /API key \(shown once\): (\S+)/.exec(created.stdout)?.[1] ?? "";
+    const served = await serve([]);
+    children.push(served.child);
+    const banner = await waitForOutput(served, /web console: .*\n/);
+    const dir = join(HOME, ".pulumi-akash", "ref-api");
+    assert.match(served.output(), new RegExp(`store: SQLite in ${dir} \\(the default data dir\\)\n`));
+    assert.match(
+      served.output(),
+      /add a user: akash-ref-api users create --email you@example\.com --credit 100\n/,
+      banner[0],
+    );
+    assert.equal((await client(served.url, key)("GET", "/v1/balances")).body.data.balance, 100_000_000);
+    served.child.kill("SIGTERM");
+    assert.equal(await served.exited, 0);
+  });
+
+  test("an in-memory store says in words that no other process can add users to it", async () => {
+    const served = await serve(["--in-memory", "--log-level", "silent"]);
+    children.push(served.child);
+    await waitForOutput(served, /web console: /);
+    assert.match(served.output(), /store: in memory \(--in-memory\): gone when the server stops\n/);
+    assert.match(
+      served.output(),
+      /add a user: not from another process on an in-memory store: start with --dev/,
+    );
+    served.child.kill("SIGTERM");
+    await served.exited;
+  });
+
+  test("under a Node older than package.json's engines the binary says which version it needs, in one sentence", async () => {
+    const required = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).engines.node.replace(
+      ">=",
+      "",
+    );
+    const assertOneSentence = (stderr: string) => {
+      assert.equal(stderr.split("\n").length, 2, `one line: ${stderr}`);
+      assert.ok(stderr.startsWith(`akash-ref-api needs Node.js >= ${required}, but `), stderr);
+      assert.match(stderr, / is Node 20\.\d+\.\d+: install Node /);
+      assert.ok(stderr.includes('`eval "$(make -s env)"` (tools/setup-node.sh puts Node 24'), stderr);
+    };
+    // Any Node can play an old one; the check runs before anything else is loaded.
+    const dir = tempDir();
+    const oldNode = join(dir, "old-node.js");
+    writeFileSync(oldNode, 'Object.defineProperty(process.versions, "node", { value: "20.20.2" });\n');
+    const faked = await failure(run(process.execPath, ["--require", oldNode, CLI, "serve", "--dev"]));
+    assert.equal(faked.code, 1);
+    assertOneSentence(faked.stderr);
+    // The machine's own old Node (Debian's is 20): without the check it failed on node:sqlite.
+    const systemNode = "/usr/bin/node";
+    if (existsSync(systemNode) && (await run(systemNode, ["--version"])).stdout.startsWith("v20.")) {
+      const real = await failure(run(systemNode, [CLI, "serve", "--dev"]));
+      assert.equal(real.code, 1);
+      assertOneSentence(real.stderr);
+    }
   });
 
   test("users create / credit / list work while a server runs on the same store", async () => {
@@ -108,26 +218,27 @@ describe("akash-ref-api CLI", () => {
     assert.match(credited.stdout, /now has \$13 credit/);
     assert.equal((await api("GET", "/v1/balances")).body.data.balance, 13_000_000);
     const listed = await run(process.execPath, [CLI, "users", "list", "--data-dir", dir]);
-    assert.match(listed.stdout, /^ops@example\.com\t[0-9a-f-]{36}\takash1\w+\t\$13\n$/);
+    assert.match(
+      listed.stdout,
+      /^email\tuser id\taddress\tcredit\nops@example\.com\t[0-9a-f-]{36}\takash1\w+\t\$13\n$/,
+    );
     assert.ok(!served.output().includes(key.slice(12)), "the key never reaches the server's log");
 
-    const duplicate = await run(process.execPath, [
-      CLI,
-      "users",
-      "create",
-      "--email",
-      "ops@example.com",
-      "--credit",
-      "1",
-      "--data-dir",
-      dir,
-    ]).catch((error: { code: number; stderr: string }) => error);
-    assert.equal((duplicate as { code: number }).code, 1);
-    assert.match((duplicate as { stderr: string }).stderr, /already exists/);
-    const noStore = await run(process.execPath, [CLI, "users", "list"]).catch(
-      (error: { stderr: string }) => error,
+    const duplicate = await failure(
+      run(process.execPath, [
+        CLI,
+        "users",
+        "create",
+        "--email",
+        "ops@example.com",
+        "--credit",
+        "1",
+        "--data-dir",
+        dir,
+      ]),
     );
-    assert.match((noStore as { stderr: string }).stderr, /--data-dir <dir> \(SQLite\) or --database-url/);
+    assert.equal(duplicate.code, 1);
+    assert.match(duplicate.stderr, /already exists/);
     served.child.kill("SIGTERM");
     assert.equal(await served.exited, 0);
   });
@@ -178,7 +289,7 @@ describe("akash-ref-api CLI", () => {
   });
 
   test("SIGTERM lets in-flight requests finish, then exits 0", async () => {
-    const served = await serve(["--fault-latency", "600"]);
+    const served = await serve(["--in-memory", "--fault-latency", "600"]);
     children.push(served.child);
     const inFlight = fetch(`${served.url}/v1/deployments`);
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -189,53 +300,97 @@ describe("akash-ref-api CLI", () => {
     await assert.rejects(fetch(`${served.url}/status`), "no new connections after the drain");
   });
 
-  test("serve --dev: a default user whose key is AKASH_API_KEY when set", async () => {
+  test("serve --dev: a default user whose key is AKASH_API_KEY when set, else printed with its export line", async () => {
     const key = `ac.sk.dev.${"c".repeat(64)}`;
-    const served = await serve(["--dev"], { AKASH_API_KEY: key });
+    const served = await serve(["--dev", "--in-memory"], { AKASH_API_KEY: key });
     children.push(served.child);
-    await waitForOutput(served, /API key: the key in AKASH_API_KEY/);
+    await waitForOutput(
+      served,
+      /API key: the key in AKASH_API_KEY\n.*\n {2}\(AKASH_API_KEY is set already\)/,
+    );
     const balances = await client(served.url, key)("GET", "/v1/balances");
     assert.equal(balances.status, 200);
     assert.equal(balances.body.data.balance, 1_000_000_000);
     served.child.kill("SIGTERM");
     await served.exited;
 
-    const printed = await serve(["--dev"], { AKASH_API_KEY: "" });
+    const printed = await serve(["--dev", "--in-memory"], { AKASH_API_KEY: "" });
     children.push(printed.child);
     const newKey = (await waitForOutput(printed, /API key: (ac\.sk\.local\.[0-9a-f]{64})/))[1] ?? "";
+    assert.match(printed.output(), new RegExp(`dev user: ${DEV_USER_EMAIL} \\(\\$1000 credit\\)`));
+    assert.match(
+      printed.output(),
+      new RegExp(`\n  export AKASH_API_URL=${printed.url}\n  export AKASH_API_KEY=${newKey}\n`),
+    );
     assert.equal((await client(printed.url, newKey)("GET", "/v1/user/me")).status, 200);
     printed.child.kill("SIGTERM");
     await printed.exited;
   });
 
-  test("bad options fail with a message naming the option", async () => {
-    const badPort = await run(process.execPath, [CLI, "serve", "--port", "x"]).catch(
-      (error: { stderr: string }) => error,
-    );
-    assert.match((badPort as { stderr: string }).stderr, /--port must be a whole number/);
-    const badFleet = await run(process.execPath, [
-      CLI,
-      "serve",
-      "--providers",
-      "/nonexistent/fleet.yaml",
-    ]).catch((error: { stderr: string }) => error);
-    assert.match((badFleet as { stderr: string }).stderr, /cannot read the fleet file/);
-    const badDuration = await run(process.execPath, [CLI, "serve", "--fault-restart-every", "5x"]).catch(
-      (error: { stderr: string }) => error,
-    );
-    assert.match((badDuration as { stderr: string }).stderr, /--fault-restart-every must be a duration/);
-    const unknown = "akash1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
-    const badProvider = await run(process.execPath, [CLI, "serve", "--port", "0"], {
-      env: { ...process.env, AKASH_REF_FAULT_PROVIDERS_OFFLINE: `fra1,${unknown}` },
-    }).catch((error: { stderr: string }) => error);
+  test("bad options fail with a message naming the flag or variable the user wrote, not the internal option", async () => {
+    const stderrOf = async (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      (await failure(run(process.execPath, [CLI, ...args], { env }))).stderr;
+    assert.match(await stderrOf(["serve", "--port", "x"]), /--port must be a whole number/);
     assert.match(
-      (badProvider as { stderr: string }).stderr,
-      new RegExp(`providersOffline names ${unknown}, not in the fleet; its providers are: fra1 \\(akash1`),
+      await stderrOf(["serve", "--port", "70000"]),
+      /^akash-ref-api: --port must be 0\.\.65535, got 70000\n/,
+    );
+    assert.match(
+      await stderrOf(["serve", "--in-memory", "--providers", "/nonexistent/fleet.yaml"]),
+      /cannot read the fleet file/,
+    );
+    assert.match(
+      await stderrOf(["serve", "--fault-restart-every", "5x"]),
+      /--fault-restart-every must be a duration/,
+    );
+    assert.match(
+      await stderrOf(["serve", "--in-memory", "--fault-error-rate", "2"]),
+      /^akash-ref-api: --fault-error-rate must be between 0 and 1, got 2\n$/,
+    );
+    assert.match(
+      await stderrOf(["serve", "--in-memory"], { AKASH_REF_FAULT_ERROR_RATE: "1.5" }),
+      /^akash-ref-api: AKASH_REF_FAULT_ERROR_RATE must be between 0 and 1, got 1\.5\n$/,
+    );
+    assert.match(
+      await stderrOf(["users", "list", "--key-env", "BAD"]),
+      /^akash-ref-api: --key-env must be lowercase/,
+    );
+    const unknown = "akash1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+    assert.match(
+      await stderrOf(["serve", "--in-memory"], { AKASH_REF_FAULT_PROVIDERS_OFFLINE: `fra1,${unknown}` }),
+      new RegExp(
+        `^akash-ref-api: AKASH_REF_FAULT_PROVIDERS_OFFLINE names ${unknown}, not in the fleet; its providers are: fra1 \\(akash1`,
+      ),
     );
   });
 
+  test("--admin-routes: refused without an admin token; with one, admin requests must send it", async () => {
+    const refused = await failure(run(process.execPath, [CLI, "serve", "--in-memory", "--admin-routes"]));
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^akash-ref-api: --admin-token \(or AKASH_REF_ADMIN_TOKEN\) is required when the admin routes are on/,
+    );
+    const token = "t0ken-for-the-clock";
+    const served = await serve(["--in-memory", "--admin-routes"], { AKASH_REF_ADMIN_TOKEN: token });
+    children.push(served.child);
+    assert.ok(!served.output().includes(token), "the token is not logged");
+    const anyone = client(served.url);
+    assert.equal((await anyone("GET", "/admin/clock")).status, 401);
+    assert.equal(
+      (await anyone("POST", "/admin/clock/advance", { blocks: 3 }, { "x-admin-token": "x" })).status,
+      401,
+    );
+    const before = await anyone("GET", "/admin/clock", undefined, { "x-admin-token": token });
+    assert.equal(before.status, 200);
+    const moved = await anyone("POST", "/admin/clock/advance", { blocks: 3 }, { "x-admin-token": token });
+    assert.equal(moved.body.height, before.body.height + 3);
+    served.child.kill("SIGTERM");
+    await served.exited;
+  });
+
   test("fault flags and their environment variables reach the server's configuration", async () => {
-    const served = await serve(["--fault-restart-every", "1.5m", "--log-level", "info"], {
+    const served = await serve(["--in-memory", "--fault-restart-every", "1.5m", "--log-level", "info"], {
       AKASH_REF_FAULT_PROVIDERS_OFFLINE: "fra1, sjc1",
       AKASH_REF_FAULT_PROVIDERS_UNREADY: "nyc1",
     });
@@ -252,7 +407,7 @@ describe("akash-ref-api CLI", () => {
     served.child.kill("SIGTERM");
     await served.exited;
 
-    const all = await serve(["--fault-providers-offline", "--fault-restart-every", "250"]);
+    const all = await serve(["--in-memory", "--fault-providers-offline", "--fault-restart-every", "250"]);
     children.push(all.child);
     const allFaults = JSON.parse(/"faults":(\{[^}]*\})/.exec(all.output())?.[1] ?? "");
     assert.equal(allFaults.providersOffline, true);

@@ -48,8 +48,10 @@ export interface ServerOptions {
   /** Injected clock (tests); default: wall time at `blockTimeMs`. */
   clock?: Clock;
   faults?: FaultOptions;
-  /** Serve POST /v1/admin/* (clock control) for out-of-process tests. Off by default. */
+  /** Serve /admin/clock (clock control) for out-of-process tests. Off by default; needs adminToken. */
   adminRoutes?: boolean;
+  /** The secret every admin request must send in `X-Admin-Token` (the clock moves for every user). */
+  adminToken?: string;
   /** Smallest deployment deposit accepted at creation, in dollars (default 5, as the seed guide says). */
   minDepositUsd?: number;
   /** Micro-denom of amounts on the wire (default "uact": $1 = 1,000,000 uact). */
@@ -76,6 +78,7 @@ export interface ServerConfig {
   fleet: string | object | undefined;
   faults: Required<FaultOptions>;
   adminRoutes: boolean;
+  adminToken: string | undefined;
   minDepositUsd: number;
   denom: string;
   apiKeyEnv: string;
@@ -110,6 +113,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
       restartEveryMs: options.faults?.restartEveryMs ?? 0,
     },
     adminRoutes: options.adminRoutes ?? false,
+    adminToken: options.adminToken || undefined,
     minDepositUsd: options.minDepositUsd ?? 5,
     denom: options.denom ?? "uact",
     apiKeyEnv: options.apiKeyEnv ?? "local",
@@ -118,55 +122,72 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
   };
   check(
     Number.isInteger(config.port) && config.port >= 0 && config.port <= 65535,
-    `port must be 0..65535, got ${config.port}`,
+    "port",
+    `must be 0..65535, got ${config.port}`,
   );
   check(
     Number.isInteger(config.blockTimeMs) && config.blockTimeMs >= 1,
-    `blockTimeMs must be a positive integer, got ${config.blockTimeMs}`,
+    "blockTimeMs",
+    `must be a positive integer, got ${config.blockTimeMs}`,
   );
   check(
     config.bidDelayMs === undefined || (Number.isFinite(config.bidDelayMs) && config.bidDelayMs >= 0),
-    `bidDelayMs must be >= 0, got ${config.bidDelayMs}`,
+    "bidDelayMs",
+    `must be >= 0, got ${config.bidDelayMs}`,
   );
   check(
     Number.isFinite(config.startDelayMs) && config.startDelayMs >= 0,
-    `startDelayMs must be >= 0, got ${config.startDelayMs}`,
+    "startDelayMs",
+    `must be >= 0, got ${config.startDelayMs}`,
   );
   check(
     Number.isFinite(config.minDepositUsd) && config.minDepositUsd >= 0,
-    `minDepositUsd must be >= 0 dollars, got ${config.minDepositUsd}`,
+    "minDepositUsd",
+    `must be >= 0 dollars, got ${config.minDepositUsd}`,
   );
   check(
     /^u[a-z][a-z0-9]{1,15}$/.test(config.denom),
-    `denom must be a micro-denom such as "uact", got "${config.denom}"`,
+    "denom",
+    `must be a micro-denom such as "uact", got "${config.denom}"`,
   );
   check(
     API_KEY_ENV_PATTERN.test(config.apiKeyEnv),
-    `apiKeyEnv must be lowercase letters, digits or '-', got "${config.apiKeyEnv}"`,
+    "apiKeyEnv",
+    `must be lowercase letters, digits or '-', got "${config.apiKeyEnv}"`,
   );
   check(
     Number.isSafeInteger(config.idempotencyTtlMs) && config.idempotencyTtlMs >= 1,
-    `idempotencyTtlMs must be a positive whole number of milliseconds, got ${config.idempotencyTtlMs}`,
+    "idempotencyTtlMs",
+    `must be a positive whole number of milliseconds, got ${config.idempotencyTtlMs}`,
+  );
+  check(
+    !config.adminRoutes || config.adminToken !== undefined,
+    "adminToken",
+    "is required when the admin routes are on: they move the clock for every user",
   );
   const { errorRate, latencyMs, restartEveryMs, providersOffline, providersUnready } = config.faults;
   check(
     Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1,
-    `faults.errorRate must be between 0 and 1, got ${errorRate}`,
+    "faults.errorRate",
+    `must be between 0 and 1, got ${errorRate}`,
   );
-  check(Number.isFinite(latencyMs) && latencyMs >= 0, `faults.latencyMs must be >= 0, got ${latencyMs}`);
+  check(Number.isFinite(latencyMs) && latencyMs >= 0, "faults.latencyMs", `must be >= 0, got ${latencyMs}`);
   check(
     Number.isFinite(restartEveryMs) && restartEveryMs >= 0,
-    `faults.restartEveryMs must be >= 0 (0 = no restarts), got ${restartEveryMs}`,
+    "faults.restartEveryMs",
+    `must be >= 0 (0 = no restarts), got ${restartEveryMs}`,
   );
   check(
     typeof providersOffline === "boolean" ||
       (Array.isArray(providersOffline) && providersOffline.every((p) => typeof p === "string")),
-    "faults.providersOffline must be true, false or a list of provider addresses",
+    "faults.providersOffline",
+    "must be true, false or a list of provider addresses",
   );
   check(
     typeof providersUnready === "boolean" ||
       (Array.isArray(providersUnready) && providersUnready.every((p) => typeof p === "string")),
-    "faults.providersUnready must be true, false or a list of provider addresses",
+    "faults.providersUnready",
+    "must be true, false or a list of provider addresses",
   );
   return config;
 }
@@ -183,13 +204,27 @@ export function checkFaultProviders(config: ServerConfig, fleet: Fleet): void {
     const known = fleet.providers.map((p) => `${p.name} (${p.address})`).join(", ");
     check(
       unknown.length === 0,
-      `faults.${fault} names ${unknown.join(", ")}, not in the fleet; its providers are: ${known || "none"}`,
+      `faults.${fault}`,
+      `names ${unknown.join(", ")}, not in the fleet; its providers are: ${known || "none"}`,
     );
   }
 }
 
-function check(ok: boolean, message: string): asserts ok {
-  if (!ok) throw new RangeError(`invalid server option: ${message}`);
+/**
+ * A rejected option. `option` is its path in ServerOptions and `problem` the rest of the sentence,
+ * so that the CLI can name its own flag or environment variable instead.
+ */
+export class ConfigError extends RangeError {
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+  ) {
+    super(`invalid server option: ${option} ${problem}`);
+  }
+}
+
+function check(ok: boolean, option: string, problem: string): asserts ok {
+  if (!ok) throw new ConfigError(option, problem);
 }
 
 /** The configuration as printed at start: no secrets (the database password is masked by the caller). */

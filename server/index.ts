@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
 import {
@@ -16,6 +14,7 @@ import { createApp } from "./http/app";
 import { createLogger } from "./logger";
 import { deleteAbandonedClaims } from "./repositories/idempotency";
 import { SystemClock, loadFleet, type Clock } from "./market";
+import { readPackageJson } from "./node-check";
 import { createServices, type Services } from "./services/services";
 
 export type { ServerOptions, FaultOptions } from "./config";
@@ -78,7 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     config,
     services,
     logger,
-    version: packageVersion(),
+    version: readPackageJson().version,
     consoleApp: () => consoleApp(),
   });
 
@@ -163,15 +162,4 @@ async function shutdown(server: ServerType, store: Store, logger: Logger): Promi
 function once(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   return () => (running ??= fn());
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
 }

@@ -3,7 +3,7 @@
 # with this package installed from an `npm pack` tarball, as a user installs it. Safe to re-run: the
 # server, its data, the API key, the install and the stack are reused.
 #   tools/demo.sh          start (or reuse) the server and bring the stack up
-#   tools/demo.sh destroy  destroy the stack, then stop the server
+#   tools/demo.sh destroy  destroy the stack (starting the server when it is down), then stop the server
 #   tools/demo.sh stop     stop the server only
 # Expects the env of tools/env.sh (node, pulumi) and a build in dist/ (make demo does both).
 set -euo pipefail
@@ -29,16 +29,33 @@ stop_server() {
   rm -f "$home/server.pid"
 }
 
+# The demo's server: --dev adopts the demo's API key; the binary adds its benchmarked V8 flags.
+start_server() {
+  [ -f "$root/dist/server/cli.js" ] || { echo "demo: no build in dist/; run 'make build' first" >&2; exit 1; }
+  say "starting the reference API at $url (data: $home/data, log: $home/server.log)"
+  AKASH_API_KEY="$api_key" nohup node "$root/dist/server/cli.js" serve --dev --host 127.0.0.1 --port "$port" \
+    --data-dir "$home/data" >"$home/server.log" 2>&1 &
+  echo $! >"$home/server.pid"
+  for _ in $(seq 1 100); do server_up && break; sleep 0.1; done
+  server_up || { echo "demo: the reference API did not start; see $home/server.log" >&2; exit 1; }
+}
+
 case "${1:-up}" in
   stop)
     stop_server
     exit 0
     ;;
   destroy)
-    if [ -d "$project" ] && server_up; then
-      say "pulumi destroy (stack demo)"
-      (cd "$project" && pulumi destroy --yes --skip-preview --stack demo --non-interactive)
+    if [ ! -s "$home/api-key" ] || ! (cd "$project" 2>/dev/null && pulumi stack ls --json 2>/dev/null | grep -q '"name": "demo"'); then
+      say "no demo stack in $home: nothing to destroy"
+      stop_server
+      exit 0
     fi
+    api_key=$(cat "$home/api-key")
+    # The provider closes the deployments through the API: the demo's server must be up for that.
+    server_up || start_server
+    say "pulumi destroy (stack demo)"
+    (cd "$project" && pulumi destroy --yes --skip-preview --stack demo --non-interactive)
     stop_server
     exit 0
     ;;
@@ -48,8 +65,6 @@ case "${1:-up}" in
     exit 2
     ;;
 esac
-
-[ -f "$root/dist/server/cli.js" ] || { echo "demo: no build in dist/; run 'make demo'" >&2; exit 1; }
 
 # One API key for the demo user, kept across runs (the server's --dev mode adopts AKASH_API_KEY).
 if [ ! -s "$home/api-key" ]; then
@@ -61,14 +76,7 @@ api_key=$(cat "$home/api-key")
 if server_up; then
   say "reference API already running at $url"
 else
-  say "starting the reference API at $url (data: $home/data, log: $home/server.log)"
-  # Through its shebang, as the installed akash-ref-api binary runs: with the benchmarked V8 flags.
-  chmod +x "$root/dist/server/cli.js"
-  AKASH_API_KEY="$api_key" nohup "$root/dist/server/cli.js" serve --dev --host 127.0.0.1 --port "$port" \
-    --data-dir "$home/data" >"$home/server.log" 2>&1 &
-  echo $! >"$home/server.pid"
-  for _ in $(seq 1 100); do server_up && break; sleep 0.1; done
-  server_up || { echo "demo: the reference API did not start; see $home/server.log" >&2; exit 1; }
+  start_server
 fi
 
 # The package as a user gets it: npm pack, then install the tarball (reinstalled only when it changed).
@@ -104,6 +112,6 @@ cat <<EOT
 
   Destroy it and stop the server:
     make demo-destroy
-  Or by hand:
-    cd $project && PULUMI_BACKEND_URL=file://$home/state pulumi destroy --stack demo
+  Or by hand, while the reference API runs (make demo leaves it running; make demo-destroy starts it):
+    cd $project && eval "\$($root/tools/env.sh)" && PULUMI_BACKEND_URL=file://$home/state pulumi destroy --stack demo
 EOT

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints a directory holding a `node` >= 22 on stdout; everything else goes to stderr.
+# Prints a directory holding a `node` that meets package.json's engines on stdout; everything else
+# goes to stderr.
 # Uses the system node when it is new enough, otherwise unpacks Node from the npm registry
 # (package node-<os>-<arch>, which ships the binary) into a cache keyed by version.
 set -euo pipefail
@@ -7,9 +8,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.env"
 cache=${PULUMI_AKASH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akash}
 
-if command -v node >/dev/null 2>&1; then
-  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -ge 22 ]; then dirname "$(command -v node)"; exit 0; fi
+# The system node when it meets package.json's engines (">=x.y"), which name what the code needs.
+if command -v node >/dev/null 2>&1 && node -e '
+  const need = require(process.argv[1]).engines.node.replace(/^>=\s*/, "").split(".").map(Number);
+  const have = process.versions.node.split(".").map(Number);
+  for (let i = 0; i < 3; i += 1) if ((have[i] || 0) !== (need[i] || 0)) process.exit((have[i] || 0) > (need[i] || 0) ? 0 : 1);
+' "$here/../package.json" 2>/dev/null; then
+  dirname "$(command -v node)"
+  exit 0
 fi
 
 dir="$cache/node-v$NODE_VERSION"

@@ -4,6 +4,7 @@ import type { EscrowOutputs } from "../resources/escrow";
 import type { BidSelection } from "../resources/lease";
 import { deploymentFields, type DeploymentOutputs, type LeaseSummary } from "../resources/deployment";
 import { exactKeys } from "../resources/keys";
+import { coveredSdl } from "./coverage";
 import { outputPlaceholders, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
 import { stackIdentity } from "./stack-identity";
@@ -47,14 +48,18 @@ export class Deployment extends pulumi.dynamic.Resource {
     // Unique to this stack (its StackIdentity) and stable across runs of it: a retried or interrupted
     // create replays its deployment instead of making a second one, and no other stack can replay it.
     const creationKey = stackIdentity().id.apply((identity) => `${identity}/${name}`);
+    // Registered once the program's Leases of this deployment are known: a group without one fails
+    // here, before anything is created.
+    const coverage = coveredSdl(name, args.sdl);
     super(
       serializedProvider("deployment"),
       name,
-      { ...outputPlaceholders(deploymentFields), ...args, creationKey },
+      { ...outputPlaceholders(deploymentFields), ...args, sdl: coverage.sdl, creationKey },
       withSecrets(deploymentFields, opts),
       "akash",
       "Deployment",
     );
+    coverage.attach(this);
   }
 }
 

@@ -4,6 +4,7 @@ import type { BidSelection } from "../resources/lease";
 import { leaseFields } from "../resources/lease";
 import type { ForwardedPortOutput, IpOutput, ServiceOutput } from "../resources/lease-status";
 import { exactKeys } from "../resources/keys";
+import { noteLease } from "./coverage";
 import { outputPlaceholders, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
 
@@ -12,9 +13,9 @@ export interface LeaseArgs {
   dseq: pulumi.Input<string>;
   /** The deployment's manifest (deployment.manifest); a change is re-sent to the provider. */
   manifest: pulumi.Input<string>;
-  /** Accept this provider's bid; otherwise `selection` decides. */
+  /** Accept this provider's bid; otherwise `selection` decides (beside it, only `selection.bidTimeoutSeconds`). */
   provider?: pulumi.Input<string>;
-  /** Group and order sequence (default 1 and 1). */
+  /** Group and order sequence (default 1 and 1); every group of the deployment needs its Lease in this program. */
   gseq?: pulumi.Input<number>;
   oseq?: pulumi.Input<number>;
   /** Bid selection policy when no provider is given (default: cheapest). */
@@ -50,6 +51,7 @@ export class Lease extends pulumi.dynamic.Resource {
   declare readonly ips: pulumi.Output<IpOutput[]>;
 
   constructor(name: string, args: LeaseArgs, opts?: pulumi.CustomResourceOptions) {
+    noteLease(name, args);
     super(
       serializedProvider("lease"),
       name,

@@ -37,6 +37,8 @@ export function startPulumi(project: Project, args: string[]) {
   return {
     pid: child.pid!,
     exited,
+    /** What it printed so far. */
+    output: () => output,
     /** The run's result; if it is still running after `ms`, kills it and fails with its output. */
     async exitWithin(ms: number) {
       let timer: NodeJS.Timeout | undefined;

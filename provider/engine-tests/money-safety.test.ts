@@ -30,15 +30,23 @@ async function dseqsInState(project: Project): Promise<string[]> {
     .sort();
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  ms = 60_000,
+  meanwhile: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
-    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+    assert.ok(Date.now() < deadline, `timed out waiting until ${what}\n${meanwhile()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 const isCreate = (method: string, p: string) => method === "POST" && p.startsWith("/v1/deployments");
+// Long enough for the killed run to have made its deployment first, even when a replayed create
+// (an earlier life of the key) is held too.
+const HOLD_MS = 45_000;
 
 describe("money safety with the real engine", () => {
   test("an up killed after a destroy, once the server created the deployment, leaks nothing", async () => {
@@ -47,7 +55,7 @@ describe("money safety with the real engine", () => {
     // Holds the create's answer, so the kill lands after the server made the deployment and
     // before the engine heard of it.
     const proxy = await loopbackProxy(ref.server.url, {
-      holdMs: (method, p) => (holding && isCreate(method, p) ? 30_000 : 0),
+      holdMs: (method, p) => (holding && isCreate(method, p) ? HOLD_MS : 0),
     });
     const project = await openProject("examples/nginx", { url: proxy.url, apiKey: ref.apiKey });
     try {
@@ -59,6 +67,8 @@ describe("money safety with the real engine", () => {
         await waitUntil(
           "the server created the deployment",
           async () => (await activeDseqs(ref.client)).length === 1,
+          2 * HOLD_MS,
+          killed.output,
         );
         killProcessTree(killed.pid);
         await killed.exited;
@@ -83,7 +93,7 @@ describe("money safety with the real engine", () => {
     const ref = await referenceApi();
     let holding = false;
     const proxy = await loopbackProxy(ref.server.url, {
-      holdMs: (method, p) => (holding && isCreate(method, p) ? 30_000 : 0),
+      holdMs: (method, p) => (holding && isCreate(method, p) ? HOLD_MS : 0),
     });
     const project = await openProject("examples/nginx", { url: proxy.url, apiKey: ref.apiKey });
     try {
@@ -98,6 +108,8 @@ describe("money safety with the real engine", () => {
       await waitUntil(
         "the server created the replacement",
         async () => (await activeDseqs(ref.client)).length === 2,
+        2 * HOLD_MS,
+        killed.output,
       );
       const made = (await activeDseqs(ref.client)).find((d) => d !== first)!;
       killProcessTree(killed.pid);
@@ -150,8 +162,12 @@ describe("money safety with the real engine", () => {
         assert.deepEqual(await dseqsInState(project), inState, `${command[0]} kept the state`);
         assert.deepEqual(await activeDseqs(ref.client), inState, `${command[0]} closed nothing`);
       }
+      // The failed up recorded the wrong URL as the provider's configuration: destroy runs the
+      // program to use the fixed one, as the error advises.
       await project.must(["config", "set", "akash:baseUrl", ref.server.url]);
-      await project.must(["destroy", "--yes", "--skip-preview"]);
+      const stale = await project.run(["destroy", "--yes", "--skip-preview"]);
+      assert.match(stale.stdout + stale.stderr, /run them with `--run-program`/);
+      await project.must(["destroy", "--yes", "--skip-preview", "--run-program"]);
       assert.deepEqual(await activeDseqs(ref.client), []);
     } finally {
       project.cleanup();

@@ -26,13 +26,14 @@ describe("examples/nginx with the pulumi CLI against the reference API", () => {
   test("the full lifecycle", async () => {
     const creditBefore = (await ref.client.getBalances()).balance;
 
-    // a first preview works although the Lease's dseq and manifest are not known yet
+    // a first preview works although the Lease's dseq and manifest are not known yet (the stack,
+    // its StackIdentity, the Deployment and the Lease)
     const preview = await project.must(["preview"]);
-    assert.match(preview.stdout, /\+ 3 to create/, preview.stdout);
+    assert.match(preview.stdout, /\+ 4 to create/, preview.stdout);
 
     // up: a deployment and a lease, the service URL as an output
     const up = await project.must(["up", "--yes", "--skip-preview"]);
-    assert.match(up.stdout, /\+ 3 created/, up.stdout);
+    assert.match(up.stdout, /\+ 4 created/, up.stdout);
     assert.match(up.stdout, /bid\(s\), picked akash1\S+ at \S+ \S+\/block/, "progress names the chosen bid");
     let out = await project.outputs();
     const dseq = String(out.dseq);
@@ -150,7 +151,7 @@ describe("examples/nginx with the pulumi CLI against the reference API", () => {
       (await ref.client.getDeployment(third)).escrow_account.state.funds[0]!.amount.split(".")[0]!,
     );
     const destroy = await project.must(["destroy", "--yes", "--skip-preview"]);
-    assert.match(destroy.stdout, /- 3 deleted/, destroy.stdout);
+    assert.match(destroy.stdout, /- 4 deleted/, destroy.stdout);
     assert.deepEqual(await activeDeployments(), []);
     const afterDestroy = (await ref.client.getBalances()).balance;
     assert.ok(

@@ -101,7 +101,8 @@ function notAnApi(baseUrl: string, err: unknown): Error {
   return new Error(
     `${baseUrl} does not answer as an Akash Console managed-wallet API (${detail}). Check ` +
       "`pulumi config get akash:baseUrl` (or AKASH_API_URL): it is the API's root, without a path such as /v1. " +
-      "Nothing was changed.",
+      "If you fixed it and this is `pulumi refresh` or `pulumi destroy`: they use the configuration recorded " +
+      "at the last `pulumi up`, so run them with `--run-program`. Nothing was changed.",
   );
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Bid } from "../../sdk";
-import { describeRejections, selectBid } from "./bid-selection";
+import { describeBids, selectBid } from "./bid-selection";
 
 const provider = (n: number) => `akash1${String(n).repeat(38).slice(0, 38)}`;
 
@@ -57,10 +57,10 @@ describe("selectBid", () => {
   });
 
   test("the rejection summary names each bid's reason", () => {
-    const text = describeRejections(bids, target, { maxPrice: 10, deniedProviders: [provider(2)] });
+    const text = describeBids(bids, target, { maxPrice: 10, deniedProviders: [provider(2)] });
     assert.match(text, /^3 bid\(s\)/);
     assert.match(text, /in deniedProviders/);
     assert.match(text, /above maxPrice 10/);
-    assert.equal(describeRejections([], target, {}), "no bids for this order");
+    assert.equal(describeBids([], target, {}), "no bids for this order");
   });
 });

@@ -1,6 +1,7 @@
 // Choosing a bid for one order (gseq/oseq) of a deployment: an explicit provider, or a policy
 // (cheapest or first, allow/deny lists, required resource attributes, maximum price).
 import type { Bid } from "../../sdk";
+import { trimDecimal } from "./escrow";
 
 export interface BidPolicy {
   /** cheapest (default): the lowest price among the bids seen; first: the earliest bid. */
@@ -30,7 +31,7 @@ export function rejectReason(bid: Bid, target: BidTarget, policy: BidPolicy): st
     return "not in allowedProviders";
   if (policy.deniedProviders?.includes(provider)) return "in deniedProviders";
   if (policy.maxPrice !== undefined && priceOf(bid) > policy.maxPrice) {
-    return `price ${bid.price.amount} ${bid.price.denom}/block is above maxPrice ${policy.maxPrice}`;
+    return `above maxPrice ${policy.maxPrice}`;
   }
   const wanted = Object.entries(policy.requiredAttributes ?? {});
   if (wanted.length) {
@@ -54,12 +55,23 @@ export function selectBid(bids: Bid[], target: BidTarget, policy: BidPolicy): Bi
   return sorted[0];
 }
 
-/** Summarizes why no bid qualified: "2 bids: akash1x (in deniedProviders), akash1y (above maxPrice ...)". */
-export function describeRejections(bids: Bid[], target: BidTarget, policy: BidPolicy): string {
-  const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
+/**
+ * The order's bids, cheapest first, with each one's price and verdict, for progress lines and
+ * errors: "2 bid(s): akash1x at 1.2 uact/block (in deniedProviders), akash1y at 1.5 uact/block (acceptable)".
+ */
+export function describeBids(bids: Bid[], target: BidTarget, policy: BidPolicy, limit = 6): string {
+  const forOrder = bids
+    .filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq)
+    .sort((a, b) => priceOf(a) - priceOf(b));
   if (!forOrder.length) return "no bids for this order";
-  const parts = forOrder.map((b) => `${b.id.provider} (${rejectReason(b, target, policy) ?? "acceptable"})`);
-  return `${forOrder.length} bid(s): ${parts.join(", ")}`;
+  const parts = forOrder
+    .slice(0, limit)
+    .map(
+      (b) =>
+        `${b.id.provider} at ${trimDecimal(b.price.amount)} ${b.price.denom}/block (${rejectReason(b, target, policy) ?? "acceptable"})`,
+    );
+  const more = forOrder.length > limit ? `, ${forOrder.length - limit} more` : "";
+  return `${forOrder.length} bid(s): ${parts.join(", ")}${more}`;
 }
 
 export function priceOf(bid: Bid): number {

@@ -410,7 +410,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       return;
     }
     if (current.deployment.state !== "active") {
-      ctx.log.info(`deployment ${id} was already closed (its escrow was refunded then)`);
+      ctx.log.info(`deployment ${id} was already closed; nothing to close (its escrow was returned when it closed)`);
       return;
     }
     await ctx.api.closeDeployment(id);

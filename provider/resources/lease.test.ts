@@ -1,11 +1,20 @@
 // Lease handlers against the reference API on loopback.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
+import { waitForBids } from "../../sdk";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
+import { parse as parseYaml } from "yaml";
 import { deploymentHandlers } from "./deployment";
 import { nginxSdl, twoGroupSdl } from "../engine-tests/sdl-fixtures";
+import { DEFAULT_FLEET_PATH } from "../../server/market/fleet";
+import { DEFAULT_AUDITOR } from "../../server/market/testing/sdl-fixtures";
 import { UNKNOWN } from "./handler";
-import { leaseHandlers as h, leaseTiming, type LeaseOutputs } from "./lease";
+import { DEFAULT_CHEAPEST_WINDOW_SECONDS, leaseHandlers as h, leaseTiming, type LeaseOutputs } from "./lease";
+
+// Every provider of the test server bids 150 ms after the order: no window is needed to see them
+// all, so tests not about the window set it to 0 (the default's own test is below).
+const noWindow = { bidWindowSeconds: 0 };
 
 describe("Lease handlers", () => {
   let ref: ReferenceApi;
@@ -27,7 +36,7 @@ describe("Lease handlers", () => {
 
   test("picks the cheapest bid, logs the choice, waits for the services and outputs them sorted", async () => {
     const dep = await deploy();
-    const inputs = { dseq: dep.dseq, manifest: dep.manifest };
+    const inputs = { dseq: dep.dseq, manifest: dep.manifest, selection: noWindow };
     const { id, outs } = await h.create(ref.context(), inputs);
     assert.equal(id, `${dep.dseq}/1/1/${outs.provider}`);
     assert.equal(outs.state, "active");
@@ -56,12 +65,12 @@ describe("Lease handlers", () => {
 
   test("policy: denied providers and an explicit provider; a change the lease no longer satisfies replaces", async () => {
     const dep = await deploy();
-    const bids = await ref.client.waitForBids(dep.dseq, { minBids: 2, timeoutMs: 10_000 });
+    const bids = await waitForBids(ref.client, dep.dseq, { minBids: 2, timeoutMs: 10_000 });
     const [first, second] = bids.map((b) => b.bid.id.provider);
     const { outs } = await h.create(ref.context(), {
       dseq: dep.dseq,
       manifest: dep.manifest,
-      selection: { deniedProviders: [first!] },
+      selection: { deniedProviders: [first!], ...noWindow },
     });
     assert.notEqual(outs.provider, first);
     const inputs = {
@@ -88,7 +97,7 @@ describe("Lease handlers", () => {
         manifest: dep.manifest,
         selection: { maxPrice: 0.000001, bidTimeoutSeconds: 1 },
       }),
-      /no acceptable bid within 1 s \(\d+ bid\(s\): akash1\S+ \(price .* is above maxPrice/,
+      /no acceptable bid within 1 s \(\d+ bid\(s\): akash1\S+ at [\d.]+ uact\/block \(above maxPrice/,
     );
     await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
@@ -123,8 +132,8 @@ describe("Lease handlers", () => {
     const dep = await deploy(twoGroupSdl());
     // Created concurrently, as the engine does: the API needs both groups in one lease request.
     const [a, b] = await Promise.all([
-      h.create(ref.context(), { dseq: dep.dseq, manifest: dep.manifest, gseq: 1 }),
-      h.create(ref.context(), { dseq: dep.dseq, manifest: dep.manifest, gseq: 2 }),
+      h.create(ref.context(), { dseq: dep.dseq, manifest: dep.manifest, gseq: 1, selection: noWindow }),
+      h.create(ref.context(), { dseq: dep.dseq, manifest: dep.manifest, gseq: 2, selection: noWindow }),
     ]);
     assert.notEqual(a.outs.provider, undefined);
     assert.deepEqual(
@@ -143,11 +152,19 @@ describe("Lease handlers", () => {
       dseq: dep.dseq,
       manifest: dep.manifest,
       gseq: 2,
-      selection: { bidTimeoutSeconds: 2 },
+      selection: { bidTimeoutSeconds: 2, ...noWindow },
     });
     assert.equal(outs.gseq, 2);
     assert.ok(Date.now() - started >= 1500, "it waited for group 1's lease");
-    assert.ok(ref.logs.some((l) => l.includes("waiting for the other 1 group(s)")));
+    assert.ok(
+      ref.logs.some((l) => l.includes(`deployment ${dep.dseq} group 2: waiting up to 2 s for group 1 "`)),
+    );
+    assert.ok(
+      ref.logs.some((l) =>
+        /^warn: deployment \d+: group 1 "\w+" got no lease .* replace the deployment/.test(l),
+      ),
+      "going alone says which group is left unleased",
+    );
     await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
 
@@ -183,5 +200,109 @@ describe("Lease handlers", () => {
       deleteBeforeReplace: false,
     });
     assert.deepEqual(preview.failures, [], "values not known during preview are not judged");
+  });
+
+  test("check: beside provider, selection may set bidTimeoutSeconds and nothing else", async () => {
+    const base = { dseq: "5", manifest: "[]", provider: `akash1${"q".repeat(38)}` };
+    assert.deepEqual(
+      (await h.check(undefined, { ...base, selection: { bidTimeoutSeconds: 600 } })).failures,
+      [],
+    );
+    const { failures } = await h.check(undefined, {
+      ...base,
+      selection: { bidTimeoutSeconds: 600, strategy: "first", maxPrice: 3 },
+    });
+    assert.equal(failures.length, 1);
+    assert.match(
+      failures[0]!.reason,
+      /selection may only hold bidTimeoutSeconds .*selection\.strategy, selection\.maxPrice would be ignored/,
+    );
+  });
+});
+
+describe("Lease waits", () => {
+  const fra1 = "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e";
+  const sjc1 = "akash1wl3hyke8jh6pk5nxx3mak0d90zyg6szlrt70fs";
+  let ref: ReferenceApi;
+  let progressEveryMs: number;
+  before(async () => {
+    progressEveryMs = leaseTiming.progressEveryMs;
+    // The bundled fleet, its bids spread out: fra1 (price factor 1) first, sjc1 (0.8) 2.7 s later,
+    // sto1 (0.6, audited here) only after the window, and sjc1 offline in the pinned-provider test.
+    const fleet = parseYaml(readFileSync(DEFAULT_FLEET_PATH, "utf8")) as {
+      providers: { name: string; bidDelayMs: number; auditors: string[] }[];
+    };
+    const delays: Record<string, number> = { fra1: 300, nyc1: 600, sgp1: 1000, sjc1: 3000, sto1: 14_000 };
+    for (const p of fleet.providers) p.bidDelayMs = delays[p.name]!;
+    fleet.providers.find((p) => p.name === "sto1")!.auditors = [DEFAULT_AUDITOR];
+    ref = await referenceApi({ bidDelayMs: undefined, fleet });
+  });
+  after(async () => {
+    leaseTiming.progressEveryMs = progressEveryMs;
+    await ref.close();
+  });
+
+  const deploy = async () =>
+    (
+      await deploymentHandlers.create(ref.context(), {
+        sdl: nginxSdl(),
+        deposit: 5,
+        creationKey: `w/${Math.random()}`,
+      })
+    ).outs;
+
+  test("cheapest by default waits its window after the first bid and takes the cheapest bid that came within it", async () => {
+    const dep = await deploy();
+    const created = Number(dep.dseq); // dseq is the creation time in ms
+    const { outs } = await h.create(ref.context(), { dseq: dep.dseq, manifest: dep.manifest });
+    const tookS = (Date.now() - created) / 1000;
+    assert.equal(outs.provider, sjc1, "the cheapest bid within the window, not the first (fra1)");
+    const fra1Bid = (await ref.client.listBids(dep.dseq)).find((b) => b.bid.id.provider === fra1);
+    assert.ok(Number(outs.price) < Number(fra1Bid!.bid.price.amount), "cheaper than the first bid");
+    assert.ok(
+      tookS >= 0.3 + DEFAULT_CHEAPEST_WINDOW_SECONDS,
+      `waited the window after fra1's bid (${tookS} s)`,
+    );
+    assert.ok(
+      tookS < 14,
+      `picked when the window closed, without waiting for sto1's cheaper bid (${tookS} s)`,
+    );
+    assert.ok(
+      ref.logs.some((l) =>
+        l.includes(
+          `deployment ${dep.dseq} group 1: first acceptable bid seen, collecting bids for ${DEFAULT_CHEAPEST_WINDOW_SECONDS} s (selection.bidWindowSeconds, the default for cheapest)`,
+        ),
+      ),
+    );
+    await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
+  });
+
+  test("a pinned provider that never bids: a progress line at a steady pace, then advice check accepts", async () => {
+    leaseTiming.progressEveryMs = 500;
+    await ref.close();
+    ref = await referenceApi({ faults: { providersOffline: [sjc1] } });
+    const dep = await deploy();
+    const inputs = {
+      dseq: dep.dseq,
+      manifest: dep.manifest,
+      provider: sjc1,
+      selection: { bidTimeoutSeconds: 2 },
+    };
+    assert.deepEqual((await h.check(undefined, inputs)).failures, []);
+    const err = await h.create(ref.context(), inputs).then(
+      () => assert.fail("leased a provider that never bids"),
+      (e: Error) => e,
+    );
+    const progress = ref.logs.filter((l) => l.includes(`group 1: waiting for a bid from ${sjc1}`));
+    assert.equal(progress.length, 3, progress.join("\n"));
+    assert.match(
+      progress[0]!,
+      /\d s gone, \d s left \(selection\.bidTimeoutSeconds 2\); \d bid\(s\): akash1\S+ at [\d.]+ uact\/block \(not the requested provider\)/,
+    );
+    assert.match(
+      err.message,
+      /no bid from akash1\S+ within 2 s .* set selection\.bidTimeoutSeconds \(allowed beside provider\); .* remove provider/,
+    );
+    await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
 });

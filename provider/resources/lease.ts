@@ -4,13 +4,7 @@
 // a lease to another provider: such changes are replacements, and creating the replacement fails
 // with a clear message while the old lease is still active (give the Deployment the same selection,
 // and a change that rules out the current lease replaces the Deployment, so the Lease re-bids).
-import {
-  describeRejections,
-  leaseMeetsPolicy,
-  selectBid,
-  type BidPolicy,
-  type BidTarget,
-} from "./bid-selection";
+import { describeBids, leaseMeetsPolicy, selectBid, type BidPolicy, type BidTarget } from "./bid-selection";
 import {
   isUnknown,
   PartialCreateError,
@@ -26,11 +20,25 @@ import { servicesReady, statusOutputs, type LeaseStatusOutputs } from "./lease-s
 import type { Bid, Deployment, LeaseWithStatus } from "../../sdk";
 
 export interface BidSelection extends BidPolicy {
-  /** How long to wait for an acceptable bid (default 180 s). */
+  /**
+   * How long to wait for an acceptable bid, or for the bid of `provider` (default 180 s); the only
+   * field allowed beside `provider`.
+   */
   bidTimeoutSeconds?: number;
-  /** After the first acceptable bid, keep collecting bids this long before choosing (default 0). */
+  /**
+   * After the first acceptable bid, keep collecting bids this long before choosing (default 10 s
+   * for `cheapest`, 0 for `first`).
+   */
   bidWindowSeconds?: number;
 }
+
+export const DEFAULT_BID_TIMEOUT_SECONDS = 180;
+/**
+ * `cheapest` waits this long after the first acceptable bid for competing ones: on the reference
+ * market the cheapest bid comes 2.6 s after the first, and on the chain bids land in 6 s blocks, so
+ * 10 s sees the block after the first bid's (figures in docs/lease.md, bench/results/lease-window.md).
+ */
+export const DEFAULT_CHEAPEST_WINDOW_SECONDS = 10;
 
 export interface LeaseInputs {
   dseq: string;
@@ -84,6 +92,8 @@ export const leaseTiming = {
   patientAfterMs: 30_000,
   serviceFirstPollMs: 200,
   serviceMaxPollMs: 2000,
+  /** A progress line this often while waiting for bids or for the other groups' picks. */
+  progressEveryMs: 10_000,
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,12 +119,32 @@ export function expectedServices(manifest: string, gseq: number): string[] {
   }
 }
 
-function countGroups(manifest: string): number {
+/** The deployment's groups, from the manifest (in gseq order). */
+function manifestGroups(manifest: string): { gseq: number; name: string }[] {
   try {
-    const groups: unknown = JSON.parse(manifest);
-    return Array.isArray(groups) ? groups.length : 1;
+    const groups = JSON.parse(manifest) as { name?: string }[];
+    return Array.isArray(groups) ? groups.map((g, i) => ({ gseq: i + 1, name: g.name ?? "" })) : [];
   } catch {
-    return 1;
+    return [];
+  }
+}
+
+const groupNames = (groups: { gseq: number; name: string }[]) =>
+  `group${groups.length > 1 ? "s" : ""} ${groups.map((g) => `${g.gseq} "${g.name}"`).join(", ")}`;
+
+function bidWindowSeconds(inputs: LeaseInputs): number {
+  if (inputs.provider) return 0;
+  const s = inputs.selection ?? {};
+  return s.bidWindowSeconds ?? (s.strategy === "first" ? 0 : DEFAULT_CHEAPEST_WINDOW_SECONDS);
+}
+
+/** Awaits `work`, calling `report` every progressEveryMs meanwhile. */
+async function withProgress<T>(work: Promise<T>, report: () => void): Promise<T> {
+  const timer = setInterval(report, leaseTiming.progressEveryMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -157,8 +187,12 @@ type BidOutcome = { bid: Bid } | { leasedTo: string };
 async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<BidOutcome> {
   const target = targetOf(inputs);
   const policy = inputs.selection ?? {};
-  const deadline = Date.now() + (policy.bidTimeoutSeconds ?? 180) * 1000;
+  const timeoutS = policy.bidTimeoutSeconds ?? DEFAULT_BID_TIMEOUT_SECONDS;
+  const windowS = bidWindowSeconds(inputs);
+  const where = `deployment ${inputs.dseq} group ${target.gseq}`;
   const started = Date.now();
+  const deadline = started + timeoutS * 1000;
+  let nextProgress = started + leaseTiming.progressEveryMs;
   let pause = leaseTiming.firstPollMs;
   let firstSeenAt: number | undefined;
   let bids: Bid[];
@@ -169,33 +203,58 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
     const accepted = forOrder.find((b) => b.state === "active");
     if (accepted) return { leasedTo: accepted.id.provider };
     const pick = selectBid(bids, target, policy);
+    const now = Date.now();
     if (pick) {
-      const windowMs = (policy.bidWindowSeconds ?? 0) * 1000;
-      if (firstSeenAt === undefined && windowMs > 0 && !target.provider) {
+      if (firstSeenAt === undefined && windowS > 0) {
+        const why = policy.bidWindowSeconds === undefined ? "the default for cheapest" : "its setting";
         ctx.log.info(
-          `deployment ${inputs.dseq} group ${target.gseq}: first acceptable bid seen, collecting bids for ${policy.bidWindowSeconds} s (bidWindowSeconds)`,
+          `${where}: first acceptable bid seen, collecting bids for ${windowS} s (selection.bidWindowSeconds, ${why})`,
         );
       }
-      firstSeenAt ??= Date.now();
-      if (target.provider || Date.now() - firstSeenAt >= windowMs || Date.now() >= deadline) {
+      firstSeenAt ??= now;
+      if (now - firstSeenAt >= windowS * 1000 || now >= deadline) {
         ctx.log.info(
-          `deployment ${inputs.dseq} group ${target.gseq}: ${forOrder.length} bid(s), picked ${pick.id.provider} at ${trimDecimal(pick.price.amount)} ${pick.price.denom}/block`,
+          `${where}: ${forOrder.length} bid(s), picked ${pick.id.provider} at ${trimDecimal(pick.price.amount)} ${pick.price.denom}/block`,
         );
         return { bid: pick };
       }
     }
-    if (Date.now() >= deadline) {
-      const wanted = target.provider ? `bid from ${target.provider}` : "acceptable bid";
-      throw new Error(
-        `deployment ${inputs.dseq} group ${target.gseq}: no ${wanted} within ${policy.bidTimeoutSeconds ?? 180} s ` +
-          `(${describeRejections(bids, target, policy)}). Loosen selection, raise the SDL pricing, or raise selection.bidTimeoutSeconds.`,
+    if (now >= deadline) throw new Error(noBidMessage(inputs, bids, timeoutS));
+    if (now >= nextProgress) {
+      const waiting = target.provider
+        ? `waiting for a bid from ${target.provider}`
+        : firstSeenAt === undefined
+          ? "waiting for an acceptable bid"
+          : `collecting bids, ${Math.ceil((firstSeenAt + windowS * 1000 - now) / 1000)} s of the window left`;
+      ctx.log.info(
+        `${where}: ${waiting}; ${Math.round((now - started) / 1000)} s gone, ${Math.ceil((deadline - now) / 1000)} s left ` +
+          `(selection.bidTimeoutSeconds ${timeoutS}); ${describeBids(bids, target, policy)}`,
       );
+      nextProgress = now + leaseTiming.progressEveryMs;
     }
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+    await sleep(Math.max(0, Math.min(pause, deadline - now, nextProgress - now)));
     const cap =
       Date.now() - started < leaseTiming.patientAfterMs ? leaseTiming.maxPollMs : leaseTiming.slowPollMs;
     pause = Math.min(pause * 1.5, cap);
   }
+}
+
+/** Why the bid wait ended empty-handed, with advice that `check` accepts. */
+function noBidMessage(inputs: LeaseInputs, bids: Bid[], timeoutS: number): string {
+  const target = targetOf(inputs);
+  const seen = describeBids(bids, target, inputs.selection ?? {});
+  const where = `deployment ${inputs.dseq} group ${target.gseq}`;
+  if (target.provider) {
+    return (
+      `${where}: no bid from ${target.provider} within ${timeoutS} s (${seen}). The provider may be offline, full, ` +
+      "or not serving this SDL's placement and pricing. To wait longer, set selection.bidTimeoutSeconds (allowed " +
+      "beside provider); to take another provider's bid, remove provider (selection.allowedProviders limits who may win)."
+    );
+  }
+  return (
+    `${where}: no acceptable bid within ${timeoutS} s (${seen}). ` +
+    "Loosen selection, raise the SDL pricing, or raise selection.bidTimeoutSeconds."
+  );
 }
 
 /** Polls the deployment until the lease's services are ready; returns the last lease seen. */
@@ -266,7 +325,8 @@ async function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWi
       : leaseMeetsPolicy(terms, inputs.selection);
   if (reason) {
     throw new Error(
-      `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} (${reason}). ` +
+      `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} ` +
+        `at ${trimDecimal(existing.price.amount)} ${existing.price.denom}/block (${reason}). ` +
         "The managed-wallet API cannot close a single lease: replace the Deployment (pulumi up --replace <deployment urn>) to bid again.",
     );
   }
@@ -330,8 +390,20 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
         reason: `provider must be an akash1... address (got ${JSON.stringify(news.provider)})`,
       });
     }
-    if (news.provider !== undefined && news.selection !== undefined) {
-      failures.push({ property: "selection", reason: "give either provider or selection, not both" });
+    // A pinned provider's bid is taken whatever it costs: only the time to wait for it applies.
+    const ignored =
+      news.provider !== undefined && news.selection && typeof news.selection === "object"
+        ? Object.entries(news.selection)
+            .filter(([k, v]) => k !== "bidTimeoutSeconds" && v !== undefined)
+            .map(([k]) => `selection.${k}`)
+        : [];
+    if (ignored.length) {
+      failures.push({
+        property: "selection",
+        reason:
+          `beside provider, selection may only hold bidTimeoutSeconds (how long to wait for that provider's bid); ` +
+          `${ignored.join(", ")} would be ignored: remove them, or remove provider to choose a bid by policy`,
+      });
     }
     checkCount(news.gseq, "gseq", failures);
     checkCount(news.oseq, "oseq", failures);
@@ -395,23 +467,35 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
       return adopt(ctx, inputs, await leasedMeanwhile(ctx, inputs, outcome.leasedTo));
     const { bid } = outcome;
     // Groups of this deployment still without a lease: their Lease resources are picking too.
-    const expected = Math.max(1, countGroups(inputs.manifest) - new Set(activeGseqs(deployment)).size);
-    if (expected > 1) {
+    const leasedGseqs = new Set(activeGseqs(deployment));
+    const partners = manifestGroups(inputs.manifest).filter(
+      (g) => g.gseq !== bid.id.gseq && !leasedGseqs.has(g.gseq),
+    );
+    const where = `deployment ${inputs.dseq} group ${target.gseq}`;
+    const partnerDeadline =
+      started + (inputs.selection?.bidTimeoutSeconds ?? DEFAULT_BID_TIMEOUT_SECONDS) * 1000;
+    const left = () => Math.max(0, Math.ceil((partnerDeadline - Date.now()) / 1000));
+    if (partners.length) {
       ctx.log.info(
-        `deployment ${inputs.dseq} group ${target.gseq}: waiting for the other ${expected - 1} group(s) to pick a bid (the API leases all groups in one request)`,
+        `${where}: waiting up to ${left()} s for ${groupNames(partners)} to pick a bid (the API leases all groups in one request)`,
       );
     }
-    const bidTimeoutMs = (inputs.selection?.bidTimeoutSeconds ?? 180) * 1000;
-    const leased = await leaseTogether(
-      ctx.api,
-      {
-        dseq: inputs.dseq,
-        manifest: inputs.manifest,
-        ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
-      },
-      { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
-      expected,
-      bidTimeoutMs - (Date.now() - started),
+    const leased = await withProgress(
+      leaseTogether(
+        ctx.api,
+        {
+          dseq: inputs.dseq,
+          manifest: inputs.manifest,
+          ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
+        },
+        { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
+        partners.length + 1,
+        partnerDeadline - Date.now(),
+      ),
+      () =>
+        ctx.log.info(
+          `${where}: still waiting for ${groupNames(partners)} to pick a bid, ${left()} s left; each group needs its Lease in this program`,
+        ),
     );
     const lease = findLease(leased, bid.id.gseq, bid.id.oseq);
     // The API skips a lease request once the order is leased: a lease that landed between the
@@ -422,6 +506,16 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
         `deployment ${inputs.dseq} group ${bid.id.gseq}: the API did not lease ${bid.id.provider}. It leases all groups of a ` +
           "deployment in one request and skips it once any group has a lease: declare a Lease for every group in the same " +
           "program (or use Workload), then replace the deployment.",
+      );
+    }
+    const missed = partners.filter(
+      (g) => !leased.leases.some((l) => l.id.gseq === g.gseq && l.state === "active"),
+    );
+    if (missed.length) {
+      ctx.log.warn(
+        `deployment ${inputs.dseq}: ${groupNames(missed)} got no lease (no pick within the bid timeout). The API skips ` +
+          "later lease requests of a deployment that has a lease, so they stay unleased: declare a Lease for every group " +
+          "in the same program (or use Workload), then replace the deployment (pulumi up --replace <deployment urn>).",
       );
     }
     const outs = await settle(ctx, inputs, lease);

@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 // Tests may import anything (team rule); the sdk's own code must not depend on server/.
 import { startServer } from "../../server";
 import { helloSdl } from "../../server/test-support/http";
+import { cheapestBid, deploy, waitForBids } from "../deploy";
 import { AkashClient } from "./client";
-import { cheapestBid } from "./deploy";
 import { AkashApiError } from "./errors";
 import { closeAllPools } from "./transport";
 
@@ -75,7 +75,7 @@ describe("client against the reference server", () => {
     const before = await client.getBalances();
     const created = await client.createDeployment({ sdl: sdl("nginx:1.25.3"), deposit: "5" });
     assert.match(created.dseq, /^\d+$/);
-    const bids = await client.waitForBids(created.dseq, { timeoutMs: 30_000 });
+    const bids = await waitForBids(client, created.dseq, { timeoutMs: 30_000 });
     assert.ok(bids.length > 0);
     assert.deepEqual(await client.listBidsByDseq(created.dseq).then((b) => b.length > 0), true);
     const cheapest = cheapestBid(
@@ -135,7 +135,7 @@ describe("client against the reference server", () => {
   });
 
   test("deploy() returns the service URIs; the reference server honours Idempotency-Key", async () => {
-    const result = await client.deploy({ sdl: sdl("nginx:1.25.3"), deposit: "5", readyTimeoutMs: 30_000 });
+    const result = await deploy(client, { sdl: sdl("nginx:1.25.3"), deposit: "5", readyTimeoutMs: 30_000 });
     assert.ok((result.serviceUris.web?.length ?? 0) > 0, JSON.stringify(result.serviceUris));
     await client.closeDeployment(result.dseq);
 

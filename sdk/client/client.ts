@@ -31,8 +31,6 @@ import { sleep } from "./backoff";
 import { resolveEndpoint, type CredentialOptions } from "./config";
 import { callRoute, wireUsd, type RequestContext, type RequestOptions, type RetryPolicy } from "./request";
 import { poolFor } from "./transport";
-import { waitForBids, type WaitForBidsOptions } from "./wait-for-bids";
-import { deploy, type DeployOptions, type DeployResult } from "./deploy";
 
 /** A deployment sequence number: "1234", 1234 or 1234n. */
 export type Dseq = string | number | bigint;
@@ -106,7 +104,7 @@ export class AkashClient {
     return wireUsd(usd, routes[operationId], this.#ctx.basePath, ["body", "data", "deposit"]);
   }
 
-  /** The injected sleep (used by waitForBids/deploy so tests control time). */
+  /** The injected sleep (used by waitForBids and deploy in sdk/deploy/, so tests control time). */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return this.#ctx.sleep(ms, signal);
   }
@@ -229,10 +227,6 @@ export class AkashClient {
   async listBidsByDseq(dseq: Dseq, options?: RequestOptions): Promise<BidListItem[]> {
     return (await this.call("listBidsByDseq", { params: dseqParams(dseq) }, options)).data;
   }
-  /** Polls bids (100 ms first, growing to 3 s) until enough open bids exist; see WaitForBidsOptions. */
-  waitForBids(dseq: Dseq, options?: WaitForBidsOptions): Promise<BidListItem[]> {
-    return waitForBids(this, dseq, options);
-  }
 
   // Leases
   /** Accepts bids (body not wrapped in `data`). Retry-safe: the live API skips an existing lease. */
@@ -307,11 +301,6 @@ export class AkashClient {
   ): Promise<DeploymentSetting> {
     const input = { params: dseqParams(dseq), query: { userId }, body: { data: { autoTopUpEnabled } } };
     return (await this.call("updateDeploymentSetting", input, options)).data;
-  }
-
-  /** create -> wait for bids -> select (cheapest by default) -> lease -> wait for service URIs. */
-  deploy(options: DeployOptions): Promise<DeployResult> {
-    return deploy(this, options);
   }
 
   toJSON() {

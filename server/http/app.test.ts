@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from "../index";
 import { ManualClock } from "../market";
 import { client, helloSdl } from "../test-support/http";
 
-describe("server surface: /status, /v1/doc, /v1/swagger, admin clock, faults, console", () => {
+describe("server surface: /, /status, /v1/doc, /v1/swagger, admin clock, faults, console", () => {
   const servers: RunningServer[] = [];
   const start = async (options: Parameters<typeof startServer>[0] = {}) => {
     const server = await startServer({ logLevel: "silent", ...options });
@@ -50,19 +50,44 @@ describe("server surface: /status, /v1/doc, /v1/swagger, admin clock, faults, co
     assert.equal(answer.body.error, "NotFoundError");
   });
 
-  test("admin clock routes: absent by default; when enabled they move time (bids appear, escrow is paid)", async () => {
+  test("admin clock routes: absent by default; when enabled they need the admin token and move time", async () => {
     const closed = await start();
     assert.equal((await client(closed.url)("POST", "/admin/clock/advance", { blocks: 1 })).status, 404);
+    await assert.rejects(start({ adminRoutes: true }), /adminToken is required when the admin routes are on/);
     const server = await start({
       adminRoutes: true,
+      adminToken: "s3cret-admin-token",
       clock: new ManualClock({ startMs: Date.UTC(2026, 0, 1) }),
     });
-    const admin = client(server.url);
+    const stranger = client(server.url);
+    assert.equal((await stranger("GET", "/admin/clock")).status, 401);
+    const wrong = await stranger("POST", "/admin/clock/advance", { blocks: 5 }, { "x-admin-token": "guess" });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.body.message, /x-admin-token/);
+    const admin: typeof stranger = (method, path, body) =>
+      stranger(method, path, body, { "x-admin-token": "s3cret-admin-token" });
     const before = (await admin("GET", "/admin/clock")).body;
     const moved = (await admin("POST", "/admin/clock/advance", { blocks: 10 })).body;
-    assert.equal(moved.height, before.height + 10);
+    assert.equal(moved.height, before.height + 10, "the refused requests did not move the clock");
     assert.equal((await admin("POST", "/admin/clock/advance", { blocks: -1 })).status, 400);
     assert.equal((await admin("POST", "/admin/clock/advance", "nope")).status, 400);
+  });
+
+  test("/ points browsers and API clients to the console and Swagger UI (it was a JSON 404)", async () => {
+    const server = await start();
+    const json = await client(server.url)("GET", "/");
+    assert.equal(json.status, 200);
+    assert.deepEqual(json.body.links, {
+      console: "/console/",
+      swagger: "/v1/swagger",
+      openapi: "/v1/doc",
+      status: "/status",
+    });
+    const page = await client(server.url)("GET", "/", undefined, { accept: "text/html,*/*;q=0.8" });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+    for (const href of ["/console/", "/v1/swagger", "/v1/doc"])
+      assert.ok(page.text.includes(`href="${href}"`), href);
   });
 
   test("faults: errorRate 1 answers 503 before anything runs; latency is added", async () => {

@@ -11,13 +11,9 @@ import { injectFaults } from "./faults";
 import { idempotentPost } from "./idempotency";
 import { registerRoutes } from "./register-routes";
 import { requestIds } from "./request-id";
-import { accountHandlers } from "./routes/accounts";
-import { activityHandlers } from "./routes/activity";
 import { adminRoutes } from "./routes/admin";
-import { apiKeyHandlers } from "./routes/api-keys";
-import { certificateHandlers } from "./routes/certificates";
-import { deploymentSettingHandlers } from "./routes/deployment-settings";
-import { deploymentHandlers } from "./routes/deployments";
+import { contractRoutes } from "./routes";
+import { homeRoute } from "./routes/home";
 import { statusRoute } from "./routes/status";
 
 export interface AppOptions {
@@ -32,7 +28,7 @@ export interface AppOptions {
 /**
  * The whole HTTP surface: request id and log line per request, fault injection, caller
  * identification, every contract route (validated by its zod schemas), OpenAPI 3.1 at /v1/doc,
- * Swagger UI at /v1/swagger, /status, the admin clock routes when enabled, and the console.
+ * Swagger UI at /v1/swagger, /status, links at /, the admin clock routes when enabled, and the console.
  */
 export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   const { config, services, logger } = options;
@@ -68,6 +64,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.notFound((c) => c.json(new ApiError(404, `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
 
   app.route("/", statusRoute(options.version));
+  app.route("/", homeRoute(options.version));
   if (config.faults.errorRate > 0 || config.faults.latencyMs > 0) {
     app.use("/v1/*", injectFaults(config.faults));
     app.use("/v2/*", injectFaults(config.faults));
@@ -76,14 +73,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 
   registerRoutes(
     app,
-    {
-      ...apiKeyHandlers(services.apiKeys),
-      ...certificateHandlers(services.certificates, services.owners),
-      ...deploymentHandlers(services.deployments, services.leases),
-      ...activityHandlers(services.activity),
-      ...accountHandlers(services.accounts),
-      ...deploymentSettingHandlers(services.deploymentSettings),
-    },
+    contractRoutes(services),
     (route) =>
       route.method === "post"
         ? [
@@ -120,7 +110,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   });
   app.get("/v1/swagger", swaggerUI({ url: "/v1/doc" }));
 
-  if (config.adminRoutes) app.route("/", adminRoutes(services.clock));
+  if (config.adminRoutes && config.adminToken) app.route("/", adminRoutes(services.clock, config.adminToken));
   if (options.consoleApp) app.route("/console", options.consoleApp());
   return app;
 }

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { DomainError, type DomainErrorKind } from "../services/errors";
 
 /**
  * An error answered with the live API's body `{error, message, code, type, data?}` (contract §4):
@@ -85,6 +86,13 @@ const ERROR_NAMES: Partial<Record<number, string>> = {
 export const badRequest = (message: string) => new ApiError(400, message);
 export const notFound = (message: string) => new ApiError(404, message);
 
+/** The status of each domain failure; its code, type and error name follow from the status. */
+const DOMAIN_STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
+  not_found: 404,
+  invalid_input: 400,
+  insufficient_funds: 402,
+};
+
 /** The 400 body of a request that failed schema validation, issues included (path, code, message). */
 export function validationError(error: ZodError): ApiError {
   // Issues can carry bigints (a uint64 bound) and symbols; JSON has neither, so they become strings.
@@ -100,9 +108,16 @@ export function validationError(error: ZodError): ApiError {
   });
 }
 
-/** Hono error handler: known errors keep their status and body; anything else is a logged 500. */
+/**
+ * Hono error handler: known errors keep their status and body, a service's failure gets the status
+ * of its kind, anything else is a logged 500.
+ */
 export function errorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void): Response {
   if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.kind];
+    return c.json(new ApiError(status, error.message).toBody(), status);
+  }
   if (error instanceof BareError) return c.json({ error: error.message }, error.status);
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { PreparedQuery } from "../db/prepared-query";
 import type { Database, DeploymentsTable, EscrowDepositsTable, ManifestVersionsTable } from "../db/schema";
-import { MAX_IN_LIST } from "./market";
+import { MAX_IN_LIST } from "./leases";
 
 export type DeploymentRow = DeploymentsTable;
 export type EscrowDepositRow = EscrowDepositsTable;

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Balances, User, Wallet } from "../../sdk/contract";
-import { notFound } from "../http/errors";
 import { decToMicroFloor } from "../market";
 import { listActiveDeployments } from "../repositories/deployments";
 import { findUserByAddress, findUserById, type UserRow } from "../repositories/users";
+import { NotFoundError } from "./errors";
 import { settleInMemory } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 
@@ -27,7 +27,7 @@ export class AccountService {
       : query.userId
         ? await findUserById(this.#ctx.db, query.userId)
         : undefined;
-    if (!user) throw notFound(WALLET_NOT_FOUND);
+    if (!user) throw new NotFoundError(WALLET_NOT_FOUND);
     const height = this.#ctx.clock.height();
     const deployments = (await listActiveDeployments(this.#ctx.db, user.id))
       .map((row) => settleInMemory(row, height))
@@ -45,7 +45,7 @@ export class AccountService {
 
   async me(userId: string): Promise<User> {
     const user = await findUserById(this.#ctx.db, userId);
-    if (!user) throw notFound("User not found");
+    if (!user) throw new NotFoundError("User not found");
     return {
       id: user.id,
       userId: user.id,

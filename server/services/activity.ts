@@ -13,7 +13,7 @@ import {
   type OrderGroup,
 } from "../market";
 import { listManifestVersions, type ManifestVersionRow } from "../repositories/deployments";
-import { listLeases, type LeaseRow } from "../repositories/market";
+import { listLeases, type LeaseRow } from "../repositories/leases";
 import type { DeploymentService } from "./deployments";
 import { LEASE_CLOSED_INSUFFICIENT_FUNDS } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { DeploymentSetting } from "../../sdk/contract";
-import { notFound } from "../http/errors";
 import { decToMicroFloor } from "../market";
 import {
   findDeploymentSetting,
@@ -10,6 +9,7 @@ import {
 } from "../repositories/deployment-settings";
 import { findDeploymentSummary } from "../repositories/deployments";
 import { DEPLOYMENT_NOT_FOUND } from "./deployments";
+import { NotFoundError } from "./errors";
 import type { MarketContext } from "./market-context";
 
 /** The live API's auto top-up look-ahead (AUTO_TOP_UP_LOOK_AHEAD_WINDOW_IN_H = 24). */
@@ -50,8 +50,9 @@ export class DeploymentSettingService {
   }
 
   async #assertOwnDeployment(callerId: string, userId: string, dseq: number): Promise<void> {
-    if (userId !== callerId) throw notFound("Deployment setting not found");
-    if (!(await findDeploymentSummary(this.#ctx.db, callerId, dseq))) throw notFound(DEPLOYMENT_NOT_FOUND);
+    if (userId !== callerId) throw new NotFoundError("Deployment setting not found");
+    if (!(await findDeploymentSummary(this.#ctx.db, callerId, dseq)))
+      throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
   }
 
   async #view(userId: string, dseq: number): Promise<DeploymentSetting> {
@@ -59,7 +60,7 @@ export class DeploymentSettingService {
       findDeploymentSetting(this.#ctx.db, userId, dseq),
       findDeploymentSummary(this.#ctx.db, userId, dseq),
     ]);
-    if (!row || !deployment) throw notFound("Deployment setting not found");
+    if (!row || !deployment) throw new NotFoundError("Deployment setting not found");
     const enabled = row.auto_top_up_enabled === 1;
     // What a top-up would add: the escrow's spend over one look-ahead window, in dollars.
     const blocks = BigInt(Math.floor(TOP_UP_FREQUENCY_MS / this.#ctx.clock.blockTimeMs));

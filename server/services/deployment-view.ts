@@ -7,7 +7,7 @@ import type {
 } from "../../sdk/contract";
 import { decFromMicro, formatDec } from "../market";
 import type { DeploymentListRow, EscrowDepositRow } from "../repositories/deployments";
-import type { LeaseRow } from "../repositories/market";
+import type { LeaseRow } from "../repositories/leases";
 
 /**
  * The escrow and deployment as of a height: what the stored row says, settled in memory up to

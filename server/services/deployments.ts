@@ -9,7 +9,6 @@ import type {
 } from "../../sdk/contract";
 import { usdToMicro } from "../../sdk/money";
 import type { Database } from "../db/schema";
-import { ApiError, badRequest, notFound } from "../http/errors";
 import {
   addUsage,
   compareGroupResources,
@@ -28,6 +27,7 @@ import {
   type OrderGroup,
   type ProviderUsage,
 } from "../market";
+import { closeDeploymentBids, insertBids, type BidRow } from "../repositories/bids";
 import {
   findDeployment,
   findDeploymentSummary,
@@ -42,17 +42,10 @@ import {
   type DeploymentRow,
   type DeploymentSummaryRow,
 } from "../repositories/deployments";
-import {
-  closeDeploymentBids,
-  closeLeases,
-  insertBids,
-  listActiveLeaseGroups,
-  listLeases,
-  type BidRow,
-  type LeaseRow,
-} from "../repositories/market";
+import { closeLeases, listActiveLeaseGroups, listLeases, type LeaseRow } from "../repositories/leases";
 import { activeDeploymentCount, addCredit, countActiveDeployment, spendCredit } from "../repositories/users";
 import { deploymentListItemView, deploymentView, type SettledDeployment } from "./deployment-view";
+import { InsufficientFundsError, InvalidInputError, NotFoundError } from "./errors";
 import { LEASE_CLOSED_OWNER, dryHeightOf, persistSettlement, settleInMemory } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 import { VersionedCache } from "./versioned-cache";
@@ -95,9 +88,9 @@ export class DeploymentService {
 
   async create(userId: string, sdl: string, depositUsd: number | undefined): Promise<CreatedDeployment> {
     const { config, clock } = this.#ctx;
-    if (depositUsd === undefined) throw badRequest("deposit is required");
+    if (depositUsd === undefined) throw new InvalidInputError("deposit is required");
     if (depositUsd < config.minDepositUsd) {
-      throw badRequest(`Deposit too low: the minimum deposit is $${config.minDepositUsd}`);
+      throw new InvalidInputError(`Deposit too low: the minimum deposit is $${config.minDepositUsd}`);
     }
     const depositMicro = toMicro(depositUsd);
     const compiled = await this.#compile(sdl);
@@ -108,7 +101,7 @@ export class DeploymentService {
 
     const dseq = await this.#ctx.db.transaction().execute(async (trx) => {
       if (!(await spendCredit(trx, userId, depositMicro)))
-        throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
+        throw new InsufficientFundsError(INSUFFICIENT_BALANCE_MESSAGE);
       await countActiveDeployment(trx, userId, 1);
       const dseq = await this.#insertWithFreshDseq(trx, {
         user_id: userId,
@@ -275,10 +268,10 @@ export class DeploymentService {
   async update(userId: string, dseq: number, sdl: string): Promise<Deployment> {
     const compiled = await this.#compile(sdl);
     await this.mutate(userId, dseq, async (trx, row) => {
-      if (row.state !== "active") throw badRequest("Deployment closed");
+      if (row.state !== "active") throw new InvalidInputError("Deployment closed");
       const comparison = compareGroupResources(JSON.parse(row.groups_json) as OrderGroup[], compiled.groups);
       if (!comparison.same) {
-        throw badRequest(
+        throw new InvalidInputError(
           `Invalid SDL update: the resources of a deployment cannot change in place (${comparison.changed.join("; ")}). ` +
             "Keep the groups' resources as they are, or close this deployment and create a new one.",
         );
@@ -310,8 +303,9 @@ export class DeploymentService {
   async deposit(userId: string, dseq: number, depositUsd: number): Promise<Deployment> {
     const micro = toMicro(depositUsd);
     await this.mutate(userId, dseq, async (trx, row) => {
-      if (row.state !== "active") throw badRequest("Deployment closed");
-      if (!(await spendCredit(trx, userId, micro))) throw new ApiError(402, INSUFFICIENT_BALANCE_MESSAGE);
+      if (row.state !== "active") throw new InvalidInputError("Deployment closed");
+      if (!(await spendCredit(trx, userId, micro)))
+        throw new InsufficientFundsError(INSUFFICIENT_BALANCE_MESSAGE);
       const funds = BigInt(row.escrow_funds) + decFromMicro(micro);
       const now = this.#ctx.clock.now();
       await updateDeployment(trx, userId, dseq, {
@@ -354,12 +348,12 @@ export class DeploymentService {
   /** The deployment settled to now; a deployment whose escrow ran dry is closed first (persisted). */
   async settledOrThrow(userId: string, dseq: number): Promise<SettledDeployment<DeploymentSummaryRow>> {
     const row = await findDeploymentSummary(this.#ctx.db, userId, dseq);
-    if (!row) throw notFound(DEPLOYMENT_NOT_FOUND);
+    if (!row) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
     const settled = settleInMemory(row, this.#ctx.clock.height());
     if (settled.dryHeight === undefined) return settled;
     await this.mutate(userId, dseq, async () => undefined);
     const closed = await findDeploymentSummary(this.#ctx.db, userId, dseq);
-    if (!closed) throw notFound(DEPLOYMENT_NOT_FOUND);
+    if (!closed) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
     return settleInMemory(closed, this.#ctx.clock.height());
   }
 
@@ -374,7 +368,7 @@ export class DeploymentService {
   ): Promise<void> {
     await this.#ctx.db.transaction().execute(async (trx) => {
       const row = await findDeployment(trx, userId, dseq, this.#ctx.lockRows);
-      if (!row) throw notFound(DEPLOYMENT_NOT_FOUND);
+      if (!row) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
       const settled = settleInMemory(row, this.#ctx.clock.height());
       await persistSettlement(trx, row, settled);
       const current = (await findDeployment(trx, userId, dseq)) ?? row;
@@ -386,7 +380,7 @@ export class DeploymentService {
     try {
       return await compileSdl(sdl, { denom: this.#ctx.config.denom, allowedAuditors: ALLOWED_AUDITORS });
     } catch (error) {
-      if (error instanceof InvalidSdlError) throw badRequest(error.message);
+      if (error instanceof InvalidSdlError) throw new InvalidInputError(error.message);
       throw error;
     }
   }
@@ -504,7 +498,7 @@ function parseGroups(json: string): OrderGroup[] {
 
 function toMicro(usd: number): number {
   const micro = Number(usdToMicro(usd));
-  if (!Number.isSafeInteger(micro)) throw badRequest(`Deposit of $${usd} is too large`);
+  if (!Number.isSafeInteger(micro)) throw new InvalidInputError(`Deposit of $${usd} is too large`);
   return micro;
 }
 

@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { fundedUntil, settleEscrow } from "../market";
+import { closeDeploymentBids } from "../repositories/bids";
 import { updateDeployment, type DeploymentListRow } from "../repositories/deployments";
-import { closeDeploymentBids, closeLeases } from "../repositories/market";
+import { closeLeases } from "../repositories/leases";
 import { countActiveDeployment } from "../repositories/users";
 import { INSUFFICIENT_FUNDS_REASON, type SettledDeployment } from "./deployment-view";
 

@@ -1,17 +1,10 @@
 import type { BidListItem, Deployment } from "../../sdk/contract";
-import { badRequest, notFound } from "../http/errors";
 import { decFromMicro, formatDec } from "../market";
+import { findBid, listVisibleBids, setBidState, setOrderBidsState, type BidRow } from "../repositories/bids";
 import { updateDeployment } from "../repositories/deployments";
-import {
-  findBid,
-  insertLease,
-  listLeases,
-  listVisibleBids,
-  setBidState,
-  setOrderBidsState,
-  type BidRow,
-} from "../repositories/market";
+import { insertLease, listLeases } from "../repositories/leases";
 import { DEPLOYMENT_NOT_FOUND, type DeploymentService } from "./deployments";
+import { InvalidInputError, NotFoundError } from "./errors";
 import { dryHeightOf } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 
@@ -54,17 +47,19 @@ export class LeaseService {
    */
   async create(userId: string, manifest: string, requests: readonly LeaseRequest[]): Promise<Deployment> {
     const first = requests[0];
-    if (!first) throw badRequest("leases must contain at least one bid to accept");
+    if (!first) throw new InvalidInputError("leases must contain at least one bid to accept");
     if (requests.some((r) => r.dseq !== first.dseq)) {
-      throw badRequest(
+      throw new InvalidInputError(
         "Failed to create lease: every entry of leases must have the same dseq (one deployment per request)",
       );
     }
-    const dseq = toDseqNumber(first.dseq);
+    const dseq = Number(first.dseq);
+    // Our dseqs are creation times in ms: one above 2^53 cannot be ours (as in http/params.ts).
+    if (!Number.isSafeInteger(dseq)) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
     await this.#deployments.mutate(userId, dseq, async (trx, row) => {
-      if (row.state !== "active") throw badRequest("Failed to create lease: Deployment closed");
+      if (row.state !== "active") throw new InvalidInputError("Failed to create lease: Deployment closed");
       if (normalizeManifest(manifest) !== normalizeManifest(row.manifest)) {
-        throw badRequest(
+        throw new InvalidInputError(
           `Failed to create lease: the manifest does not match deployment ${dseq}; send the manifest returned when the deployment was created or last updated`,
         );
       }
@@ -78,14 +73,14 @@ export class LeaseService {
       for (const request of requests) {
         const order = { gseq: request.gseq, oseq: request.oseq };
         if (seenGroups.has(request.gseq)) {
-          throw badRequest(
+          throw new InvalidInputError(
             `Failed to create lease: group ${request.gseq} appears twice; accept one bid per group`,
           );
         }
         seenGroups.add(request.gseq);
         const bid = await findBid(trx, userId, dseq, order, request.provider);
         if (!bid || bid.visible_at > now || bid.state !== "open") {
-          throw badRequest(
+          throw new InvalidInputError(
             `Failed to create lease: bid not open (no open bid from ${request.provider} on order ${request.gseq}/${request.oseq} of deployment ${dseq}; list the bids with GET /v1/bids?dseq=${dseq})`,
           );
         }
@@ -157,16 +152,6 @@ export class LeaseService {
 }
 
 /**
- * A dseq as the database holds it. Valid dseqs above 2^53 cannot be ours (they are creation times
- * in ms), so they are simply not found rather than misread.
- */
-export function toDseqNumber(dseq: string): number {
-  const value = Number(dseq);
-  if (!Number.isSafeInteger(value)) throw notFound(DEPLOYMENT_NOT_FOUND);
-  return value;
-}
-
-/**
  * Manifests compare equal when they are the same JSON; the live API also rewrites
  * `"quantity":{"val` to `"size":{"val` before sending, so either spelling is accepted.
  */
@@ -174,7 +159,7 @@ function normalizeManifest(manifest: string): string {
   try {
     return JSON.stringify(JSON.parse(manifest.replaceAll('"size":{"val', '"quantity":{"val')));
   } catch {
-    throw badRequest(
+    throw new InvalidInputError(
       "Failed to create lease: manifest is not valid JSON; pass the manifest string returned by POST /v1/deployments",
     );
   }

@@ -4,7 +4,7 @@ import { ApiError } from "../errors";
 import type { HandlerGroup } from "../route-handler";
 
 /** Balances (also by `?address=` without credentials, as live), wallets and the current user. */
-export function accountHandlers(
+export function accountRoutes(
   accounts: AccountService,
 ): HandlerGroup<"getBalances" | "listWallets" | "getCurrentUser"> {
   return {

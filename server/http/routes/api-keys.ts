@@ -18,7 +18,7 @@ type ApiKeyOperations =
 const KEY_NOT_FOUND = "API key not found";
 
 /** API keys at the live path and at AEP-63's `/v1/users/api-keys`: same behaviour at both. */
-export function apiKeyHandlers(apiKeys: ApiKeyService): HandlerGroup<ApiKeyOperations> {
+export function apiKeyRoutes(apiKeys: ApiKeyService): HandlerGroup<ApiKeyOperations> {
   const list: HandlerGroup<"listApiKeys">["listApiKeys"] = async ({ c }) => ({
     data: await apiKeys.list(callerId(c)),
   });

@@ -5,7 +5,7 @@ import { notFound } from "../errors";
 import type { HandlerGroup } from "../route-handler";
 
 /** AEP-63 certificates (the seeds win over the live API's removed endpoint). */
-export function certificateHandlers(
+export function certificateRoutes(
   certificates: CertificateService,
   owners: OwnerDirectory,
 ): HandlerGroup<"createCertificate" | "listCertificates" | "revokeCertificate"> {

@@ -1,6 +1,6 @@
 import type { DeploymentSettingService } from "../../services/deployment-settings";
-import { toDseqNumber } from "../../services/leases";
 import { callerId } from "../authentication";
+import { dseqParam } from "../params";
 import type { HandlerGroup } from "../route-handler";
 
 type SettingOperations =
@@ -12,18 +12,16 @@ type SettingOperations =
   | "updateDeploymentSetting";
 
 /** Deployment settings, v1 ({userId}/{dseq}) and v2 ({dseq}, userId defaulting to the caller). */
-export function deploymentSettingHandlers(
-  settings: DeploymentSettingService,
-): HandlerGroup<SettingOperations> {
+export function deploymentSettingRoutes(settings: DeploymentSettingService): HandlerGroup<SettingOperations> {
   return {
     getDeploymentSettingV1: async ({ c, params }) => ({
-      data: await settings.get(callerId(c), params.userId, toDseqNumber(params.dseq)),
+      data: await settings.get(callerId(c), params.userId, dseqParam(params.dseq)),
     }),
     createDeploymentSettingV1: async ({ c, body }) => ({
       data: await settings.put(
         callerId(c),
         body.data.userId,
-        toDseqNumber(body.data.dseq),
+        dseqParam(body.data.dseq),
         body.data.autoTopUpEnabled,
       ),
     }),
@@ -31,13 +29,13 @@ export function deploymentSettingHandlers(
       data: await settings.put(
         callerId(c),
         params.userId,
-        toDseqNumber(params.dseq),
+        dseqParam(params.dseq),
         body.data.autoTopUpEnabled,
       ),
     }),
     getDeploymentSetting: async ({ c, params, query }) => {
       const caller = callerId(c);
-      return { data: await settings.get(caller, query.userId ?? caller, toDseqNumber(params.dseq)) };
+      return { data: await settings.get(caller, query.userId ?? caller, dseqParam(params.dseq)) };
     },
     createDeploymentSetting: async ({ c, body }) => {
       const caller = callerId(c);
@@ -45,7 +43,7 @@ export function deploymentSettingHandlers(
         data: await settings.put(
           caller,
           body.data.userId ?? caller,
-          toDseqNumber(body.data.dseq),
+          dseqParam(body.data.dseq),
           body.data.autoTopUpEnabled,
         ),
       };
@@ -56,7 +54,7 @@ export function deploymentSettingHandlers(
         data: await settings.put(
           caller,
           query.userId ?? caller,
-          toDseqNumber(params.dseq),
+          dseqParam(params.dseq),
           body.data.autoTopUpEnabled,
         ),
       };

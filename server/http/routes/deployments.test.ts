@@ -3,13 +3,12 @@ import { after, before, describe, mock, test } from "node:test";
 import { startServer, type RunningServer } from "../../index";
 import { LIST_BATCH } from "../../services/deployments";
 import { ManualClock } from "../../market";
-import { TWO_GROUP_SDL } from "../../market/testing/sdl-fixtures";
-import { client, helloSdl, type Caller } from "../../test-support/http";
+import { client, createDeployment, helloSdl, leaseFirstBids, type Caller } from "../../test-support/http";
 import { describeEachStore } from "../../test-support/stores";
 
 const START = Date.UTC(2026, 0, 1);
 
-describe("deployments, bids, leases, logs and events", () => {
+describe("deployments, logs and events", () => {
   const clock = new ManualClock({ startMs: START });
   let server: RunningServer;
   let api: Caller;
@@ -19,25 +18,8 @@ describe("deployments, bids, leases, logs and events", () => {
   });
   after(() => server.close());
 
-  async function create(sdl = helloSdl(), deposit = 5): Promise<{ dseq: string; manifest: string }> {
-    const answer = await api("POST", "/v1/deployments", { data: { sdl, deposit } });
-    assert.equal(answer.status, 201, answer.text);
-    return answer.body.data;
-  }
-
-  async function lease(dseq: string, manifest: string, gseqs = [1]): Promise<void> {
-    clock.advanceMs(1000);
-    const bids = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data as {
-      bid: { id: { gseq: number; provider: string } };
-    }[];
-    const leases = gseqs.map((gseq) => {
-      const bid = bids.find((b) => b.bid.id.gseq === gseq);
-      assert.ok(bid, `a bid on group ${gseq}`);
-      return { dseq, gseq, oseq: 1, provider: bid.bid.id.provider };
-    });
-    const answer = await api("POST", "/v1/leases", { manifest, leases });
-    assert.equal(answer.status, 200, answer.text);
-  }
+  const create = () => createDeployment(api);
+  const lease = (dseq: string, manifest: string) => leaseFirstBids(api, clock, dseq, manifest);
 
   test("create answers dseq, the manifest string and signTx; the SDL's pricing denom becomes the server's", async () => {
     const answer = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5.5 } });
@@ -116,60 +98,6 @@ describe("deployments, bids, leases, logs and events", () => {
     assert.equal((await lister("GET", "/v1/deployments?status=active")).status, 200);
   });
 
-  test("leases: one per group on different providers; status after the start delay with URIs and forwarded ports", async () => {
-    const { dseq, manifest } = await create(TWO_GROUP_SDL);
-    await lease(dseq, manifest, [1, 2]);
-    const before = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
-    assert.equal(before.leases.length, 2);
-    assert.deepEqual(
-      before.leases.map((l: { id: { gseq: number } }) => l.id.gseq),
-      [1, 2],
-    );
-    assert.equal(before.leases[0].status.services.api.ready_replicas, 0);
-    clock.advanceMs(2000);
-    const ready = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
-    const front = ready.leases[0].status;
-    const cache = ready.leases[1].status;
-    assert.equal(front.services.api.available_replicas, 1);
-    assert.match(front.services.api.uris[0], /^[a-z0-9]+\./);
-    assert.deepEqual(front.forwarded_ports, {});
-    assert.equal(cache.forwarded_ports.cache[0].port, 6379);
-    assert.ok(cache.forwarded_ports.cache[0].externalPort >= 30000);
-  });
-
-  test("leases: bid not visible or unknown -> 400, manifest mismatch -> 400, repeat is idempotent", async () => {
-    const { dseq, manifest } = await create();
-    const early = await api("POST", "/v1/leases", {
-      manifest,
-      leases: [{ dseq, gseq: 1, oseq: 1, provider: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e" }],
-    });
-    assert.equal(early.status, 400);
-    assert.match(early.body.message, /^Failed to create lease: bid not open/);
-    clock.advanceMs(1000);
-    const bid = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data[0].bid;
-    const entry = { dseq, gseq: 1, oseq: 1, provider: bid.id.provider };
-    const wrongManifest = await api("POST", "/v1/leases", { manifest: "[]", leases: [entry] });
-    assert.equal(wrongManifest.status, 400);
-    assert.match(wrongManifest.body.message, /manifest does not match/);
-    const notJson = await api("POST", "/v1/leases", { manifest: "{", leases: [entry] });
-    assert.equal(notJson.status, 400);
-    const first = await api("POST", "/v1/leases", {
-      manifest,
-      leases: [entry],
-      certificate: { certPem: "x", keyPem: "y" },
-    });
-    assert.equal(first.status, 200);
-    const repeat = await api("POST", "/v1/leases", { manifest, leases: [entry] });
-    assert.equal(repeat.status, 200);
-    assert.equal(repeat.body.data.leases.length, 1);
-    const badProvider = await api("POST", "/v1/leases", {
-      manifest,
-      leases: [{ ...entry, provider: "not-an-address" }],
-    });
-    assert.equal(badProvider.status, 400);
-    assert.deepEqual(badProvider.body.data[0].path, ["leases", 0, "provider"]);
-  });
-
   test("PUT: same resources update in place (new hash, new image in events); changed resources -> clear 400", async () => {
     const { dseq, manifest } = await create();
     await lease(dseq, manifest);
@@ -206,7 +134,12 @@ describe("deployments, bids, leases, logs and events", () => {
       data: { sdl: helloSdl({ image: "nginx:1.28" }) },
     });
     assert.equal(closed.status, 400);
-    assert.equal(closed.body.message, "Deployment closed");
+    assert.deepEqual(closed.body, {
+      error: "BadRequestError",
+      message: "Deployment closed",
+      code: "bad_request",
+      type: "client_error",
+    });
   });
 
   test("close is idempotent; the manifest-based new lease after close is refused", async () => {
@@ -254,55 +187,6 @@ describe("deployments, bids, leases, logs and events", () => {
       message: string;
     }[];
     assert.equal(closing.at(-1)?.reason, "LeaseClosed");
-  });
-});
-
-describe("provider capacity", () => {
-  test("a provider stops bidding once its active leases use its capacity, and bids again when they close", async () => {
-    const clock = new ManualClock({ startMs: START });
-    const fleet = {
-      providers: [
-        {
-          name: "tiny",
-          address: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e",
-          hostUri: "https://provider.tiny.akash-sim.test:8443",
-          auditors: ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"],
-          capacity: { cpu: 1, memory: "4Gi", storage: "10Gi" },
-          bidDelayMs: 0,
-        },
-      ],
-    };
-    const server = await startServer({ logLevel: "silent", clock, fleet });
-    try {
-      const api = client(server.url, (await server.createUser("capacity@example.com", 100)).apiKey);
-      const leased: string[] = [];
-      for (let i = 0; i < 2; i += 1) {
-        const { dseq, manifest } = (
-          await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })
-        ).body.data;
-        const [bid] = (await api("GET", `/v1/bids?dseq=${dseq}`)).body.data;
-        assert.ok(bid, `the provider still has room for deployment ${i + 1}`);
-        const answer = await api("POST", "/v1/leases", {
-          manifest,
-          leases: [{ dseq, gseq: 1, oseq: 1, provider: bid.bid.id.provider }],
-        });
-        assert.equal(answer.status, 200);
-        leased.push(dseq);
-      }
-      const full = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
-        .data;
-      assert.deepEqual(
-        (await api("GET", `/v1/bids?dseq=${full.dseq}`)).body,
-        { data: [] },
-        "2 x 0.5 CPU fill 1 core",
-      );
-      await api("DELETE", `/v1/deployments/${leased[0]}`);
-      const again = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
-        .data;
-      assert.equal((await api("GET", `/v1/bids?dseq=${again.dseq}`)).body.data.length, 1);
-    } finally {
-      await server.close();
-    }
   });
 });
 

@@ -1,8 +1,8 @@
 import type { DeploymentListItem, DeploymentPage, Pagination } from "../../../sdk/contract";
 import type { DeploymentListing, DeploymentService } from "../../services/deployments";
-import { toDseqNumber, type LeaseService } from "../../services/leases";
 import { callerId } from "../authentication";
 import { dataBody, JsonStream } from "../json-body";
+import { dseqParam } from "../params";
 import type { HandlerGroup } from "../route-handler";
 
 type DeploymentOperations =
@@ -12,16 +12,10 @@ type DeploymentOperations =
   | "updateDeployment"
   | "closeDeployment"
   | "depositDeployment"
-  | "depositDeploymentByDseq"
-  | "listBids"
-  | "listBidsByDseq"
-  | "createLease";
+  | "depositDeploymentByDseq";
 
-/** Deployments, deposits (both paths), bids (both paths) and leases. */
-export function deploymentHandlers(
-  deployments: DeploymentService,
-  leases: LeaseService,
-): HandlerGroup<DeploymentOperations> {
+/** Deployments and their deposits (both paths). */
+export function deploymentRoutes(deployments: DeploymentService): HandlerGroup<DeploymentOperations> {
   return {
     createDeployment: async ({ c, body }) => ({
       data: await deployments.create(callerId(c), body.data.sdl, body.data.deposit),
@@ -29,28 +23,19 @@ export function deploymentHandlers(
     listDeployments: async ({ c, query }) =>
       pageBody(await deployments.list(callerId(c), query.skip, query.limit)),
     // The view is shared by every read until the deployment changes: serialized once, like it.
-    getDeployment: ({ c, params }) => deployments.get(callerId(c), toDseqNumber(params.dseq)).then(dataBody),
+    getDeployment: ({ c, params }) => deployments.get(callerId(c), dseqParam(params.dseq)).then(dataBody),
     updateDeployment: async ({ c, params, body }) => ({
-      data: await deployments.update(callerId(c), toDseqNumber(params.dseq), body.data.sdl),
+      data: await deployments.update(callerId(c), dseqParam(params.dseq), body.data.sdl),
     }),
     closeDeployment: async ({ c, params }) => {
-      await deployments.close(callerId(c), toDseqNumber(params.dseq));
+      await deployments.close(callerId(c), dseqParam(params.dseq));
       return { data: { success: true } };
     },
     depositDeployment: async ({ c, body }) => ({
-      data: await deployments.deposit(callerId(c), toDseqNumber(body.data.dseq), body.data.deposit),
+      data: await deployments.deposit(callerId(c), dseqParam(body.data.dseq), body.data.deposit),
     }),
     depositDeploymentByDseq: async ({ c, params, body }) => ({
-      data: await deployments.deposit(callerId(c), toDseqNumber(params.dseq), body.data.deposit),
-    }),
-    listBids: async ({ c, query }) => ({
-      data: await leases.listBids(callerId(c), toDseqNumber(query.dseq)),
-    }),
-    listBidsByDseq: async ({ c, params }) => ({
-      data: await leases.listBids(callerId(c), toDseqNumber(params.dseq)),
-    }),
-    createLease: async ({ c, body }) => ({
-      data: await leases.create(callerId(c), body.manifest, body.leases),
+      data: await deployments.deposit(callerId(c), dseqParam(params.dseq), body.data.deposit),
     }),
   };
 }

@@ -68,7 +68,8 @@ export function SignIn({ notice, onSignedIn }: Props) {
       </form>
       <p class="hint">
         No key yet? Create one in the Akash Console (profile menu → API keys). On a reference server this
-        prints a user's first key:
+        prints a user's first key (add the server's <code>--data-dir</code> or <code>--database-url</code> if
+        it was started with one):
       </p>
       <code class="command">akash-ref-api users create --email you@example.com --credit 100</code>
     </main>

@@ -1,10 +1,7 @@
 // Waiting for provider bids with adaptive polling: the first polls come quickly (a lease can follow
 // the first bid within a fraction of a second), then the interval grows to a few seconds.
+import { AkashApiError, pollDelay, type AkashClient, type Dseq, type RequestOptions } from "../client";
 import type { BidListItem } from "../contract/bids";
-import { pollDelay } from "./backoff";
-import type { AkashClient, Dseq } from "./client";
-import { AkashApiError } from "./errors";
-import type { RequestOptions } from "./request";
 
 export interface WaitForBidsOptions {
   /** Give up after this long (ms); default 5 minutes. */

@@ -1,11 +1,10 @@
 // deploy(): the whole flow in one call, the default cheapest selection, and no leaked deposit.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { AkashClient } from "./client";
-import { cheapestBid } from "./deploy";
-import { closeAllPools } from "./transport";
-import { startFixture, type FixtureAnswer, type RecordedRequest } from "./testing/fixture-server";
-import { PROVIDER_A, PROVIDER_B, bid, deployment, lease, runningStatus } from "./testing/samples";
+import { AkashClient, closeAllPools } from "../client";
+import { startFixture, type FixtureAnswer, type RecordedRequest } from "../client/testing/fixture-server";
+import { PROVIDER_A, PROVIDER_B, bid, deployment, lease, runningStatus } from "../client/testing/samples";
+import { cheapestBid, deploy } from "./deploy";
 
 const DSEQ = "77";
 const MANIFEST = JSON.stringify([{ name: "akash", services: [] }]);
@@ -75,7 +74,7 @@ after(() => closeAllPools());
 describe("deploy", () => {
   test("creates, leases the cheapest bid and returns the service URIs", async () => {
     await withMarket({ startingPolls: 2 }, async (client, requests) => {
-      const result = await client.deploy({ sdl: "sdl", deposit: "5" });
+      const result = await deploy(client, { sdl: "sdl", deposit: "5" });
       assert.equal(result.dseq, DSEQ);
       assert.deepEqual(result.serviceUris, { web: ["web.example.test"] });
       assert.equal(result.deployment.leases[0]?.id.provider, PROVIDER_B, "1.25 beats 2.5");
@@ -90,7 +89,10 @@ describe("deploy", () => {
 
   test("a custom selector decides", async () => {
     await withMarket({}, async (client, requests) => {
-      await client.deploy({ sdl: "sdl", selector: (bids) => bids.find((b) => b.id.provider === PROVIDER_A) });
+      await deploy(client, {
+        sdl: "sdl",
+        selector: (bids) => bids.find((b) => b.id.provider === PROVIDER_A),
+      });
       assert.equal(
         (requests.find((r) => r.url === "/v1/leases")?.json as { leases: { provider: string }[] }).leases[0]
           ?.provider,
@@ -105,18 +107,18 @@ describe("deploy", () => {
       body: { error: "BadRequestError", message: "bid not open", code: "bad_request", type: "client_error" },
     };
     await withMarket({ leaseAnswer }, async (client, requests) => {
-      await assert.rejects(client.deploy({ sdl: "sdl", deposit: 5 }), /bid not open/);
+      await assert.rejects(deploy(client, { sdl: "sdl", deposit: 5 }), /bid not open/);
       assert.equal(calls(requests).at(-1), `DELETE /v1/deployments/${DSEQ}`);
     });
   });
 
   test("no bids before the timeout closes the deployment too, unless keepOnFailure", async () => {
     await withMarket({ bids: [] }, async (client, requests) => {
-      await assert.rejects(client.deploy({ sdl: "sdl", bidTimeoutMs: 1 }), { code: "no_bids" });
+      await assert.rejects(deploy(client, { sdl: "sdl", bidTimeoutMs: 1 }), { code: "no_bids" });
       assert.equal(calls(requests).at(-1), `DELETE /v1/deployments/${DSEQ}`);
     });
     await withMarket({ bids: [] }, async (client, requests) => {
-      await assert.rejects(client.deploy({ sdl: "sdl", bidTimeoutMs: 1, keepOnFailure: true }), {
+      await assert.rejects(deploy(client, { sdl: "sdl", bidTimeoutMs: 1, keepOnFailure: true }), {
         code: "no_bids",
       });
       assert.ok(!calls(requests).includes(`DELETE /v1/deployments/${DSEQ}`));
@@ -128,18 +130,20 @@ describe("deploy", () => {
     await withMarket({ bids: [] }, async (client, requests) => {
       setTimeout(() => controller.abort(), 20);
       const slowClient = new AkashClient({ apiKey: "k", baseUrl: client.baseUrl, env: {} });
-      await assert.rejects(slowClient.deploy({ sdl: "sdl", signal: controller.signal }), { kind: "aborted" });
+      await assert.rejects(deploy(slowClient, { sdl: "sdl", signal: controller.signal }), {
+        kind: "aborted",
+      });
       assert.equal(calls(requests).at(-1), `DELETE /v1/deployments/${DSEQ}`);
     });
   });
 
   test("lease status null (provider unreachable) until the deadline is a services_not_ready failure", async () => {
     await withMarket({ startingPolls: Number.POSITIVE_INFINITY }, async (client, requests) => {
-      await assert.rejects(client.deploy({ sdl: "sdl", readyTimeoutMs: 5 }), { code: "services_not_ready" });
+      await assert.rejects(deploy(client, { sdl: "sdl", readyTimeoutMs: 5 }), { code: "services_not_ready" });
       assert.equal(calls(requests).at(-1), `DELETE /v1/deployments/${DSEQ}`);
     });
     await withMarket({ startingPolls: Number.POSITIVE_INFINITY }, async (client) => {
-      const result = await client.deploy({ sdl: "sdl", waitForServices: false });
+      const result = await deploy(client, { sdl: "sdl", waitForServices: false });
       assert.deepEqual(result.serviceUris, {});
     });
   });

@@ -1,13 +1,11 @@
 // deploy(): the seed guide's whole script in one call, done right: create -> wait for bids ->
 // select (cheapest by default) -> lease -> wait until the services report URIs. If anything fails
 // after the deployment exists, it is closed so its deposit is refunded, unless told to keep it.
+import { AkashApiError, pollDelay, type AkashClient, type RequestOptions } from "../client";
 import type { Bid } from "../contract/bids";
 import type { Deployment, LeaseWithStatus } from "../contract/deployments";
 import { compareDecimal, type UsdAmount } from "../money";
-import { pollDelay } from "./backoff";
-import type { AkashClient } from "./client";
-import { AkashApiError } from "./errors";
-import type { RequestOptions } from "./request";
+import { waitForBids } from "./wait-for-bids";
 
 /** Picks the bid to accept for one order (group); undefined rejects them all. */
 export type BidSelector = (
@@ -56,7 +54,7 @@ export async function deploy(client: AkashClient, options: DeployOptions): Promi
   const { dseq, manifest } = created;
   try {
     const groups = countGroups(manifest);
-    const bids = await client.waitForBids(dseq, {
+    const bids = await waitForBids(client, dseq, {
       timeoutMs: options.bidTimeoutMs,
       minBids: options.minBids,
       groups,

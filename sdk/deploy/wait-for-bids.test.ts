@@ -1,11 +1,10 @@
 // waitForBids polls fast first and backs off, and stops on enough bids, timeout or abort.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { AkashClient } from "./client";
-import { AkashApiError } from "./errors";
-import { closeAllPools } from "./transport";
-import { startFixture, type FixtureHandler } from "./testing/fixture-server";
-import { PROVIDER_A, PROVIDER_B, bid } from "./testing/samples";
+import { AkashApiError, AkashClient, closeAllPools } from "../client";
+import { startFixture, type FixtureHandler } from "../client/testing/fixture-server";
+import { PROVIDER_A, PROVIDER_B, bid } from "../client/testing/samples";
+import { waitForBids } from "./wait-for-bids";
 
 /** A client on a fake clock that advances only when the client sleeps. */
 async function withMarket(
@@ -42,7 +41,7 @@ describe("waitForBids", () => {
         body: { data: index < 4 ? [] : [bid("3", PROVIDER_A, "2"), bid("3", PROVIDER_B, "1", "closed")] },
       }),
       async (client, sleeps, polls) => {
-        const bids = await client.waitForBids(3);
+        const bids = await waitForBids(client, 3);
         assert.equal(polls(), 5);
         assert.deepEqual(sleeps, [100, 150, 225, 338]);
         assert.deepEqual(
@@ -58,7 +57,7 @@ describe("waitForBids", () => {
     await withMarket(
       (_, index) => ({ body: { data: index < 15 ? [] : [bid("3", PROVIDER_A, "2")] } }),
       async (client, sleeps) => {
-        await client.waitForBids(3);
+        await waitForBids(client, 3);
         assert.equal(Math.max(...sleeps), 3000);
         assert.deepEqual(sleeps.slice(-3), [3000, 3000, 3000]);
       },
@@ -84,7 +83,7 @@ describe("waitForBids", () => {
     await withMarket(
       (_, index) => ({ body: { data: timeline[Math.min(index, timeline.length - 1)] } }),
       async (client, _, polls) => {
-        const bids = await client.waitForBids(3, { minBids: 2, groups: 2 });
+        const bids = await waitForBids(client, 3, { minBids: 2, groups: 2 });
         assert.equal(bids.length, 4);
         assert.equal(polls(), 4);
       },
@@ -95,7 +94,7 @@ describe("waitForBids", () => {
     await withMarket(
       () => ({ body: { data: [] } }),
       async (client, sleeps) => {
-        const error = await client.waitForBids(3, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+        const error = await waitForBids(client, 3, { timeoutMs: 10_000 }).catch((e: unknown) => e);
         assert.ok(error instanceof AkashApiError);
         assert.deepEqual([error.kind, error.code], ["timeout", "no_bids"]);
         assert.match(error.message, /No bids for deployment 3 after \d+ s .*Raise the SDL's pricing/);
@@ -112,7 +111,7 @@ describe("waitForBids", () => {
         return { body: { data: [] } };
       },
       async (client, _, polls) => {
-        const error = await client.waitForBids(3, { signal: controller.signal }).catch((e: unknown) => e);
+        const error = await waitForBids(client, 3, { signal: controller.signal }).catch((e: unknown) => e);
         assert.ok(error instanceof AkashApiError);
         assert.equal(error.kind, "aborted");
         assert.equal(polls(), 3);

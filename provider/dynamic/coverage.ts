@@ -1,0 +1,87 @@
+// Every placement group of a Deployment needs a Lease in the same program: the managed-wallet API
+// leases all groups of a deployment in one request and skips later requests once any group has a
+// lease, so a group left out is never leased, and adding its Lease later takes a new deployment.
+// The handlers run in the provider process and cannot see the program; the resource classes run in
+// it and meet here. A Deployment's registration waits (one turn of the event loop) until the
+// Leases constructed with it are known, and fails before anything is created when a group has none.
+import * as pulumi from "@pulumi/pulumi";
+import { parseSdl } from "../resources/sdl";
+
+interface LeaseNote {
+  name: string;
+  gseq: pulumi.Input<number> | undefined;
+}
+
+class Coverage {
+  readonly leases: LeaseNote[] = [];
+
+  constructor(readonly name: string) {}
+
+  /** Throws an error naming each group without a Lease, and each Lease of no group. */
+  check(sdl: string): void {
+    const leases = this.leases.map((l) => ({ name: l.name, gseq: l.gseq ?? 1 }));
+    // No Lease yet (they may come from an apply on the deployment's outputs) or a gseq known only
+    // later: nothing can be judged now.
+    if (!leases.length || leases.some((l) => typeof l.gseq !== "number")) return;
+    const parsed = parseSdl(sdl);
+    if (!parsed.ok) return; // the Deployment's check names SDL errors
+    const groups = parsed.value.groups;
+    const missing = groups.filter((g) => !leases.some((l) => l.gseq === g.gseq));
+    const stray = leases.filter((l) => !groups.some((g) => g.gseq === l.gseq));
+    if (!missing.length && !stray.length) return;
+    const problems = [
+      ...missing.map(
+        (g) =>
+          `SDL group ${g.gseq} "${g.name}" (services: ${g.services.join(", ")}) has no Lease. ` +
+          `Add new akash.Lease("${this.name}-${g.name}", { dseq: <deployment>.dseq, manifest: <deployment>.manifest, gseq: ${g.gseq} }).`,
+      ),
+      ...stray.map(
+        (l) => `Lease "${l.name}" has gseq ${String(l.gseq)}, but the SDL has ${groups.length} group(s).`,
+      ),
+    ];
+    const message =
+      `Deployment "${this.name}": ${problems.join(" ")} The API leases every group of a deployment in one request, ` +
+      "so each group needs its Lease in this program (akash.Workload makes one per group).";
+    // The failed registration rejects the outputs of this deployment and its Leases; a program's
+    // exports handle them later, which Node would print as PromiseRejectionHandledWarnings around
+    // this error. A listener stands in for those warnings (the run fails with this error anyway).
+    process.on("rejectionHandled", () => {});
+    // A RunError is reported without a stack. The runtime prefixes the message of an input's error
+    // with each property it passed through ("error serializing property ..."): this one keeps its own.
+    throw Object.defineProperty(new pulumi.RunError(message), "message", {
+      get: () => message,
+      set: () => {},
+    });
+  }
+}
+
+const byOutput = new WeakMap<object, Coverage>();
+
+/**
+ * For the Deployment constructor: its `sdl`, held until the Leases constructed in the same turn are
+ * known and checked, and `attach`, to call with the constructed resource.
+ */
+export function coveredSdl(name: string, sdl: pulumi.Input<string>) {
+  const coverage = new Coverage(name);
+  const gated = pulumi.output(sdl).apply(async (text) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    coverage.check(text);
+    return text;
+  });
+  return {
+    sdl: gated,
+    attach(resource: { dseq: pulumi.Output<string>; manifest: pulumi.Output<string> }) {
+      byOutput.set(resource.dseq, coverage);
+      byOutput.set(resource.manifest, coverage);
+    },
+  };
+}
+
+/** For the Lease constructor: records which group of which Deployment of this program it leases. */
+export function noteLease(
+  name: string,
+  args: { dseq: pulumi.Input<string>; manifest: pulumi.Input<string>; gseq?: pulumi.Input<number> },
+): void {
+  const key = [args.dseq, args.manifest].find((v) => typeof v === "object" && v !== null && byOutput.has(v));
+  if (key) byOutput.get(key as object)!.leases.push({ name, gseq: args.gseq });
+}
