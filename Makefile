@@ -33,6 +33,7 @@ pack: build
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .
+	@"$$(tools/setup-actionlint.sh)" examples/gitops/.github/workflows/*.yml
 
 format:
 	@$(ENV); npx prettier --write .

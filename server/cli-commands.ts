@@ -41,11 +41,11 @@ const duration = (name: string) => (value: string) => {
 };
 
 /**
- * --fault-providers-offline: alone, "all" or a true-ish value = every provider; a false-ish value
- * = none; else a comma-separated list of provider addresses or names (checked against the fleet
- * when the server starts).
+ * --fault-providers-offline and --fault-providers-unready: alone, "all" or a true-ish value = every
+ * provider; a false-ish value = none; else a comma-separated list of provider addresses or names
+ * (checked against the fleet when the server starts).
  */
-function offlineProviders(value: boolean | string | undefined): boolean | string[] {
+function faultProviders(value: boolean | string | undefined): boolean | string[] {
   if (typeof value !== "string") return value === true;
   const lowered = value.trim().toLowerCase();
   if (FALSE_WORDS.includes(lowered)) return false;
@@ -140,6 +140,7 @@ const FLAG_OF_OPTION: Record<string, string> = {
   "faults.errorRate": "--fault-error-rate",
   "faults.latencyMs": "--fault-latency",
   "faults.providersOffline": "--fault-providers-offline",
+  "faults.providersUnready": "--fault-providers-unready",
   "faults.restartEveryMs": "--fault-restart-every",
 };
 
@@ -233,6 +234,12 @@ export function buildCli(): Command {
       )
       .addOption(
         new Option(
+          "--fault-providers-unready [providers]",
+          "providers whose leases report no ready replica (crashing containers): same forms as --fault-providers-offline",
+        ).env("AKASH_REF_FAULT_PROVIDERS_UNREADY"),
+      )
+      .addOption(
+        new Option(
           "--fault-restart-every <duration>",
           "each service's container crashes and restarts this often (e.g. 5m; plain numbers are ms)",
         )
@@ -295,6 +302,7 @@ interface ServeFlags extends StoreFlags {
   faultLatency?: number;
   faultBidDrought?: boolean | string;
   faultProvidersOffline?: boolean | string;
+  faultProvidersUnready?: boolean | string;
   faultRestartEvery?: number;
   logLevel: string;
 }
@@ -320,7 +328,8 @@ async function serve(flags: ServeFlags, command: Command): Promise<void> {
       ...(flags.faultErrorRate !== undefined ? { errorRate: flags.faultErrorRate } : {}),
       ...(flags.faultLatency !== undefined ? { latencyMs: flags.faultLatency } : {}),
       bidDrought: asFlag(flags.faultBidDrought),
-      providersOffline: offlineProviders(flags.faultProvidersOffline),
+      providersOffline: faultProviders(flags.faultProvidersOffline),
+      providersUnready: faultProviders(flags.faultProvidersUnready),
       ...(flags.faultRestartEvery !== undefined ? { restartEveryMs: flags.faultRestartEvery } : {}),
     },
     logLevel: flags.logLevel as ServerOptions["logLevel"] & string,

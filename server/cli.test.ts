@@ -392,6 +392,7 @@ describe("akash-ref-api CLI", () => {
   test("fault flags and their environment variables reach the server's configuration", async () => {
     const served = await serve(["--in-memory", "--fault-restart-every", "1.5m", "--log-level", "info"], {
       AKASH_REF_FAULT_PROVIDERS_OFFLINE: "fra1, sjc1",
+      AKASH_REF_FAULT_PROVIDERS_UNREADY: "nyc1",
     });
     children.push(served.child);
     const faults = /"faults":(\{[^}]*\})/.exec(served.output())?.[1] ?? "";
@@ -400,6 +401,7 @@ describe("akash-ref-api CLI", () => {
       latencyMs: 0,
       bidDrought: false,
       providersOffline: ["fra1", "sjc1"],
+      providersUnready: ["nyc1"],
       restartEveryMs: 90_000,
     });
     served.child.kill("SIGTERM");

@@ -17,6 +17,11 @@ export interface FaultOptions {
    * (addresses or fleet names; an unknown one is a startup error) while the others work normally.
    */
   providersOffline?: boolean | readonly string[];
+  /**
+   * Providers whose leases report every service with no ready replica, as containers that keep
+   * crashing would (same forms as providersOffline). They bid and answer as usual.
+   */
+  providersUnready?: boolean | readonly string[];
   /** Each service's first replica crashes and restarts every this many ms after it started (0 = never). */
   restartEveryMs?: number;
 }
@@ -104,6 +109,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
       latencyMs: options.faults?.latencyMs ?? 0,
       bidDrought: options.faults?.bidDrought ?? false,
       providersOffline: options.faults?.providersOffline ?? false,
+      providersUnready: options.faults?.providersUnready ?? false,
       restartEveryMs: options.faults?.restartEveryMs ?? 0,
     },
     adminRoutes: options.adminRoutes ?? false,
@@ -159,7 +165,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     "adminToken",
     "is required when the admin routes are on: they move the clock for every user",
   );
-  const { errorRate, latencyMs, restartEveryMs, providersOffline } = config.faults;
+  const { errorRate, latencyMs, restartEveryMs, providersOffline, providersUnready } = config.faults;
   check(
     Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1,
     "faults.errorRate",
@@ -177,23 +183,31 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     "faults.providersOffline",
     "must be true, false or a list of provider addresses",
   );
+  check(
+    typeof providersUnready === "boolean" ||
+      (Array.isArray(providersUnready) && providersUnready.every((p) => typeof p === "string")),
+    "faults.providersUnready",
+    "must be true, false or a list of provider addresses",
+  );
   return config;
 }
 
 /**
- * The providers named offline must be in the fleet: a typo would otherwise leave every provider
- * bidding and the fault silently off.
+ * The providers named offline or unready must be in the fleet: a typo would otherwise leave the
+ * fault silently off.
  */
 export function checkFaultProviders(config: ServerConfig, fleet: Fleet): void {
-  const offline = config.faults.providersOffline;
-  if (typeof offline === "boolean") return;
-  const unknown = offline.filter((p) => !findProvider(fleet, p));
-  const known = fleet.providers.map((p) => `${p.name} (${p.address})`).join(", ");
-  check(
-    unknown.length === 0,
-    "faults.providersOffline",
-    `names ${unknown.join(", ")}, not in the fleet; its providers are: ${known || "none"}`,
-  );
+  for (const fault of ["providersOffline", "providersUnready"] as const) {
+    const named = config.faults[fault];
+    if (typeof named === "boolean") continue;
+    const unknown = named.filter((p) => !findProvider(fleet, p));
+    const known = fleet.providers.map((p) => `${p.name} (${p.address})`).join(", ");
+    check(
+      unknown.length === 0,
+      `faults.${fault}`,
+      `names ${unknown.join(", ")}, not in the fleet; its providers are: ${known || "none"}`,
+    );
+  }
 }
 
 /**

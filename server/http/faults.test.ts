@@ -97,6 +97,23 @@ describe("market faults over HTTP", () => {
     assert.deepEqual(rebid.sort(), bidders.filter((p) => p !== first.provider).sort());
   });
 
+  test("providersUnready, changed while the server runs: those providers' leases answer with no ready replica", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const server = await start({ clock });
+    const api = client(server.url, (await server.createUser("unready@example.com", 100)).apiKey);
+    const { dseq, provider } = await deployOn(api);
+    const web = async () =>
+      (await api("GET", `/v1/deployments/${dseq}`)).body.data.leases[0].status.services.web;
+    clock.advanceMs(3000);
+    assert.equal((await web()).ready_replicas, 1);
+    server.config.faults.providersUnready = [provider];
+    clock.advanceMs(6000); // the next block: cached views are rebuilt
+    assert.deepEqual([(await web()).ready_replicas, (await web()).replicas], [0, 1]);
+    server.config.faults.providersUnready = false;
+    clock.advanceMs(6000);
+    assert.equal((await web()).ready_replicas, 1);
+  });
+
   test("an offline provider that is not in the fleet is a startup error naming the fleet", async () => {
     const fleet = loadFleet();
     const unknown = "akash1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";

@@ -171,13 +171,10 @@ function replicaPrice(r: GroupResource, prices: BasePrices): Dec {
   return price;
 }
 
-/** Whether the providers-offline fault (`true` = all, or a list of names or addresses) covers a provider. */
-export function offlineByFault(
-  provider: Provider,
-  providersOffline: boolean | readonly string[] | undefined,
-) {
-  if (typeof providersOffline !== "object") return providersOffline === true;
-  return providersOffline.includes(provider.name) || providersOffline.includes(provider.address);
+/** Whether a per-provider fault (`true` = all, or a list of names or addresses) covers a provider. */
+export function offlineByFault(provider: Provider, named: boolean | readonly string[] | undefined) {
+  if (typeof named !== "object") return named === true;
+  return named.includes(provider.name) || named.includes(provider.address);
 }
 
 function availabilityReasons(provider: Provider, faults: BidFaults | undefined): string[] {

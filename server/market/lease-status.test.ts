@@ -129,6 +129,14 @@ describe("lease status", () => {
     assert.equal(leaseStatus(input(nginx, { providerOffline: true })), null);
   });
 
+  test("an unready provider (crashing containers) answers, with no replica ready", () => {
+    const web = leaseStatus(input(nginx, { nowMs: 60_000, unready: true }))?.services.web;
+    assert.equal(web?.replicas, 1);
+    assert.equal(web?.ready_replicas, 0);
+    assert.equal(web?.available, 0);
+    assert.ok(web?.uris.length, "the ingress still has its URI");
+  });
+
   test("custom hosts from the SDL's accept list are listed after the generated URI", async () => {
     const sdl = NGINX_SDL.replace(
       "      - port: 80\n",

@@ -36,6 +36,8 @@ export interface LeaseStatusInput {
   closed?: boolean;
   /** The provider is unreachable (its offline knob or fault injection). */
   providerOffline?: boolean;
+  /** The containers keep crashing (fault injection): no replica is ready. */
+  unready?: boolean;
 }
 
 /** Kubernetes NodePort range, where providers map forwarded ports. */
@@ -57,7 +59,7 @@ export function leaseStatus(input: LeaseStatusInput): LeaseStatus | null {
   const status: LeaseStatus = { forwarded_ports: {}, ips: {}, services: {} };
 
   for (const service of group.services) {
-    const ready = started ? service.count : 0;
+    const ready = started && !input.unready ? service.count : 0;
     const uris = new Set<string>();
     for (const expose of service.expose.filter((e) => isIngress(e))) {
       uris.add(ingressHost(provider, lease, service.name));

@@ -468,6 +468,7 @@ export class DeploymentService {
       startDelayMs: this.#ctx.config.startDelayMs,
       closed: lease.state !== "active",
       providerOffline: provider.offline || offlineByFault(provider, this.#ctx.config.faults.providersOffline),
+      unready: offlineByFault(provider, this.#ctx.config.faults.providersUnready),
     });
   }
 }
