@@ -14,8 +14,9 @@ import { SQLITE_FILE_NAME } from "../../server/db/connect";
 import { startPulumi } from "./background-run";
 import { killProcessTree, repoRoot } from "./harness";
 import { loopbackProxy } from "./loopback-proxy";
-import { openProject, type Project } from "./project";
-import { serverProcess, type ServerProcess } from "./server-process";
+import { openProject } from "./project";
+import { serverProcess } from "./server-process";
+import { activeDseqs, dseqsInState } from "./stack-checks";
 
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 2);
 const FLEET = 3;
@@ -39,22 +40,6 @@ interface Figures {
   leaked: number;
   duplicated: number;
   moneyGapMicro: number;
-}
-
-async function activeDseqs(server: ServerProcess): Promise<string[]> {
-  return (await server.client.listDeployments({}, { retries: 10 })).deployments
-    .map((d) => d.deployment.id.dseq)
-    .sort();
-}
-
-async function dseqsInState(project: Project): Promise<string[]> {
-  const exported = JSON.parse((await project.must(["stack", "export"])).stdout) as {
-    deployment: { resources?: { id?: string; urn: string }[] };
-  };
-  return (exported.deployment.resources ?? [])
-    .filter((r) => r.urn.includes("akash:Deployment::") && r.id)
-    .map((r) => r.id!)
-    .sort();
 }
 
 test(`chaos: ${ROUNDS} rounds of interrupted up and destroy converge with nothing leaked or duplicated`, async () => {
@@ -113,7 +98,7 @@ test(`chaos: ${ROUNDS} rounds of interrupted up and destroy converge with nothin
     for (let round = 1; round <= ROUNDS; round++) {
       await disturbed(["up"]);
       await converge(["up"]);
-      const active = await activeDseqs(server);
+      const active = await activeDseqs(server.client);
       const inState = await dseqsInState(project);
       figures.duplicated += Math.max(0, active.length - FLEET);
       figures.leaked += active.filter((d) => !inState.includes(d)).length;
@@ -122,7 +107,7 @@ test(`chaos: ${ROUNDS} rounds of interrupted up and destroy converge with nothin
 
       await disturbed(["destroy"]);
       await converge(["destroy"]);
-      const left = await activeDseqs(server);
+      const left = await activeDseqs(server.client);
       figures.leaked += left.length;
       assert.deepEqual(left, [], `round ${round}: nothing active after destroy`);
       figures.rounds = round;

@@ -7,28 +7,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { startPostgresTestCluster, type PostgresTestCluster } from "../../server/db/postgres-test-cluster";
-import type { AkashClient } from "../../sdk";
 import { startUp } from "./background-run";
 import { killProcessTree } from "./harness";
 import { loopbackProxy } from "./loopback-proxy";
-import { openProject, type Project } from "./project";
+import { openProject } from "./project";
 import { referenceApi } from "./reference-api";
 import { serverProcess } from "./server-process";
-
-async function activeDseqs(client: AkashClient): Promise<string[]> {
-  return (await client.listDeployments()).deployments.map((d) => d.deployment.id.dseq).sort();
-}
-
-/** The dseqs of the Deployments a stack's state holds. */
-async function dseqsInState(project: Project): Promise<string[]> {
-  const exported = JSON.parse((await project.must(["stack", "export"])).stdout) as {
-    deployment: { resources?: { type: string; id?: string; urn: string }[] };
-  };
-  return (exported.deployment.resources ?? [])
-    .filter((r) => r.urn.includes("akash:Deployment::") && r.id)
-    .map((r) => r.id!)
-    .sort();
-}
+import { activeDseqs, dseqsInState } from "./stack-checks";
 
 async function waitUntil(
   what: string,
@@ -48,21 +33,36 @@ const isCreate = (method: string, p: string) => method === "POST" && p.startsWit
 // retry would be held again), and long enough to kill the run while its deployment's answer waits.
 const HOLD_MS = 20_000;
 
+/** examples/nginx through a proxy that, while `holding` is set, holds the answers to creates. */
+async function nginxBehindHoldingProxy() {
+  const ref = await referenceApi();
+  const hold = { holding: false };
+  const proxy = await loopbackProxy(ref.server.url, {
+    holdMs: (method, p) => (hold.holding && isCreate(method, p) ? HOLD_MS : 0),
+  });
+  const project = await openProject("examples/nginx", { url: proxy.url, apiKey: ref.apiKey });
+  return {
+    ref,
+    hold,
+    project,
+    close: async () => {
+      project.cleanup();
+      await proxy.close();
+      await ref.close();
+    },
+  };
+}
+
 describe("money safety with the real engine", () => {
   test("an up killed after a destroy, once the server created the deployment, leaks nothing", async () => {
-    const ref = await referenceApi();
-    let holding = false;
-    // Holds the create's answer, so the kill lands after the server made the deployment and
+    // Holding the create's answer makes the kill land after the server made the deployment and
     // before the engine heard of it.
-    const proxy = await loopbackProxy(ref.server.url, {
-      holdMs: (method, p) => (holding && isCreate(method, p) ? HOLD_MS : 0),
-    });
-    const project = await openProject("examples/nginx", { url: proxy.url, apiKey: ref.apiKey });
+    const { ref, hold, project, close } = await nginxBehindHoldingProxy();
     try {
       for (let round = 1; round <= 2; round++) {
         await project.must(["up", "--yes", "--skip-preview"]);
         await project.must(["destroy", "--yes", "--skip-preview"]);
-        holding = true;
+        hold.holding = true;
         const killed = startUp(project);
         await waitUntil(
           "the server created the deployment",
@@ -72,7 +72,7 @@ describe("money safety with the real engine", () => {
         );
         killProcessTree(killed.pid);
         await killed.exited;
-        holding = false;
+        hold.holding = false;
 
         await project.must(["cancel", "--yes"]);
         await project.must(["up", "--yes", "--skip-preview"]);
@@ -83,19 +83,12 @@ describe("money safety with the real engine", () => {
         assert.deepEqual(await activeDseqs(ref.client), [], `round ${round}: nothing active after destroy`);
       }
     } finally {
-      project.cleanup();
-      await proxy.close();
-      await ref.close();
+      await close();
     }
   });
 
   test("an up --replace killed once the server created the new deployment: running it again adopts it, nothing leaks", async () => {
-    const ref = await referenceApi();
-    let holding = false;
-    const proxy = await loopbackProxy(ref.server.url, {
-      holdMs: (method, p) => (holding && isCreate(method, p) ? HOLD_MS : 0),
-    });
-    const project = await openProject("examples/nginx", { url: proxy.url, apiKey: ref.apiKey });
+    const { ref, hold, project, close } = await nginxBehindHoldingProxy();
     try {
       await project.must(["up", "--yes", "--skip-preview"]);
       const [first] = await dseqsInState(project);
@@ -103,7 +96,7 @@ describe("money safety with the real engine", () => {
         (r: { urn: string }) => r.urn.includes("akash:Deployment::"),
       ).urn as string;
 
-      holding = true;
+      hold.holding = true;
       const killed = startUp(project, ["--replace", urn]);
       await waitUntil(
         "the server created the replacement",
@@ -114,7 +107,7 @@ describe("money safety with the real engine", () => {
       const made = (await activeDseqs(ref.client)).find((d) => d !== first)!;
       killProcessTree(killed.pid);
       await killed.exited;
-      holding = false;
+      hold.holding = false;
 
       await project.must(["cancel", "--yes"]);
       await project.must(["up", "--yes", "--skip-preview", "--replace", urn]);
@@ -131,9 +124,7 @@ describe("money safety with the real engine", () => {
       await project.must(["destroy", "--yes", "--skip-preview"]);
       assert.deepEqual(await activeDseqs(ref.client), []);
     } finally {
-      project.cleanup();
-      await proxy.close();
-      await ref.close();
+      await close();
     }
   });
 
