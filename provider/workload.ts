@@ -3,43 +3,51 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "./dynamic/deployment";
 import { Lease } from "./dynamic/lease";
-import type { BidSelection } from "./resources/lease";
-import { exactKeys } from "./resources/keys";
+import type { ArgsOf, ComponentOutputProperties } from "./dynamic/typing";
+import { deploymentDescription } from "./resources/deployment";
+import { bidSelectionType } from "./resources/bid-selection";
+import { leaseDescription } from "./resources/lease";
 import { requireSdl } from "./resources/sdl";
+import { objectType, resource, t, tokenOf, type ShapeOf } from "./schema/describe";
 
-export interface WorkloadArgs {
-  /** The SDL (YAML) as a plain string: its groups decide how many leases the component makes. */
-  sdl: string;
-  deposit?: pulumi.Input<number>;
-  minEscrowUsd?: pulumi.Input<number>;
-  /** Bid selection for every group's lease (default cheapest). */
-  selection?: pulumi.Input<BidSelection>;
-  waitForServices?: pulumi.Input<boolean>;
-  serviceTimeoutSeconds?: pulumi.Input<number>;
-}
+export const workloadServiceType = objectType("WorkloadService", "A service of a Workload.", {
+  group: t.string("Placement group name."),
+  name: t.string("Service name."),
+  provider: t.string("Provider running it."),
+  uris: t.array("string", "Its URIs, sorted."),
+});
 
-export interface WorkloadService {
-  group: string;
-  name: string;
-  provider: string;
-  uris: string[];
-}
+export const workloadDescription = resource({
+  name: "Workload",
+  component: true,
+  description:
+    "The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.",
+  inputs: {
+    sdl: t
+      .string(
+        "The SDL (YAML) as a plain string, not an Output: its placement groups decide how many leases the component makes when the program runs. For an SDL computed from other resources, use Deployment and Lease directly.",
+      )
+      .plain(),
+    deposit: deploymentDescription.inputs.deposit,
+    minEscrowUsd: deploymentDescription.inputs.minEscrowUsd,
+    selection: t
+      .object(
+        bidSelectionType,
+        "Bid selection for the Deployment and every group's Lease (cheapest by default). A change that rules out a current lease (e.g. denying the provider that runs the workload) replaces the deployment, and the Leases bid again on the new one.",
+      )
+      .optional(),
+    waitForServices: leaseDescription.inputs.waitForServices,
+    serviceTimeoutSeconds: leaseDescription.inputs.serviceTimeoutSeconds,
+  },
+  outputs: {
+    dseq: t.string("Deployment sequence number."),
+    services: t.array(workloadServiceType, "Every service of every group, sorted by group then name."),
+    uris: t.array("string", "Every service URI, sorted."),
+  },
+});
 
-export const workloadFields = {
-  token: "akash:index:Workload",
-  inputs: exactKeys<WorkloadArgs>()([
-    "sdl",
-    "deposit",
-    "minEscrowUsd",
-    "selection",
-    "waitForServices",
-    "serviceTimeoutSeconds",
-  ]),
-  outputs: ["dseq", "services", "uris"],
-  secretOutputs: [],
-} as const;
-
-export const workloadServiceKeys = exactKeys<WorkloadService>()(["group", "name", "provider", "uris"]);
+export type WorkloadArgs = ArgsOf<typeof workloadDescription>;
+export type WorkloadService = ShapeOf<typeof workloadServiceType>;
 
 export class Workload extends pulumi.ComponentResource {
   readonly deployment: Deployment;
@@ -52,7 +60,7 @@ export class Workload extends pulumi.ComponentResource {
   readonly uris: pulumi.Output<string[]>;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("akash:index:Workload", name, {}, opts);
+    super(tokenOf(workloadDescription), name, {}, opts);
     if (typeof args.sdl !== "string") {
       throw new Error(
         `Workload ${name}: sdl must be a plain string (its placement groups decide how many leases to make); ` +
@@ -105,5 +113,5 @@ export class Workload extends pulumi.ComponentResource {
   }
 }
 
-// Build-time agreement between the component's outputs and its field list (and so schema.json).
-export const workloadProperties: readonly (keyof Workload)[] = workloadFields.outputs;
+// Compile-time check that Workload has every output its description declares, with its type.
+const _hasItsOutputs = (w: Workload): ComponentOutputProperties<typeof workloadDescription> => w;

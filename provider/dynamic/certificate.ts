@@ -1,31 +1,27 @@
-// akash:index:Certificate as a Node dynamic resource.
+// akash:index:Certificate as a Node dynamic resource. Fields and types come from its description.
 import * as pulumi from "@pulumi/pulumi";
-import { certificateFields } from "../resources/certificate";
+import { certificateDescription } from "../resources/certificate";
 import { outputPlaceholders, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
+import type { OutputProperties } from "./typing";
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the output properties, declared without run-time fields (the engine sets them)
+export interface Certificate extends OutputProperties<typeof certificateDescription> {}
 
 /**
  * An mTLS client certificate (AEP-63). Optional; pass it to a Lease for APIs that use one. The live
  * Console API removed certificates: creating one there fails with a clear message.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Certificate extends pulumi.dynamic.Resource {
-  declare readonly serial: pulumi.Output<string>;
-  declare readonly certPem: pulumi.Output<string>;
-  declare readonly pubkeyPem: pulumi.Output<string>;
-  /** The private key (secret). */
-  declare readonly keyPem: pulumi.Output<string>;
-
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
     super(
       serializedProvider("certificate"),
       name,
-      outputPlaceholders(certificateFields),
-      withSecrets(certificateFields, opts),
+      outputPlaceholders(certificateDescription),
+      withSecrets(certificateDescription, opts),
       "akash",
-      "Certificate",
+      certificateDescription.name,
     );
   }
 }
-
-// Build-time agreement between the class properties and the field lists (and so schema.json).
-export const certificateProperties: readonly (keyof Certificate)[] = [...certificateFields.outputs];

@@ -55,7 +55,13 @@ class Coverage {
   }
 }
 
-const byOutput = new WeakMap<object, Coverage>();
+/**
+ * Program memory (the program's process, not the provider's): a Lease constructor finds the
+ * coverage of its Deployment through the outputs it was given (deployment.dseq, .manifest), which is
+ * all it knows of the Deployment. Module state because constructors share nothing else; a WeakMap
+ * keyed by those outputs, so it holds nothing the program no longer does.
+ */
+const coverageOfDeploymentOutput = new WeakMap<object, Coverage>();
 
 /**
  * For the Deployment constructor: its `sdl`, held until the Leases constructed in the same turn are
@@ -71,8 +77,8 @@ export function coveredSdl(name: string, sdl: pulumi.Input<string>) {
   return {
     sdl: gated,
     attach(resource: { dseq: pulumi.Output<string>; manifest: pulumi.Output<string> }) {
-      byOutput.set(resource.dseq, coverage);
-      byOutput.set(resource.manifest, coverage);
+      coverageOfDeploymentOutput.set(resource.dseq, coverage);
+      coverageOfDeploymentOutput.set(resource.manifest, coverage);
     },
   };
 }
@@ -82,6 +88,8 @@ export function noteLease(
   name: string,
   args: { dseq: pulumi.Input<string>; manifest: pulumi.Input<string>; gseq?: pulumi.Input<number> },
 ): void {
-  const key = [args.dseq, args.manifest].find((v) => typeof v === "object" && v !== null && byOutput.has(v));
-  if (key) byOutput.get(key as object)!.leases.push({ name, gseq: args.gseq });
+  const key = [args.dseq, args.manifest].find(
+    (v) => typeof v === "object" && v !== null && coverageOfDeploymentOutput.has(v),
+  );
+  if (key) coverageOfDeploymentOutput.get(key as object)!.leases.push({ name, gseq: args.gseq });
 }

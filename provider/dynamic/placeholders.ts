@@ -1,18 +1,18 @@
 // Every property (inputs the user may omit, and output-only ones) is registered as undefined so the
-// engine fills it in as an output; the class fields are `declare readonly` so class-field semantics
-// do not reset them.
-import type { ResourceFields } from "../resources/handler";
+// engine fills it in as an output; the classes declare them by declaration merging (no class
+// fields), so class-field semantics do not reset them.
+import { propertiesOf, secretOutputsOf, type ResourceDescription } from "../schema/describe";
 
-export function outputPlaceholders(fields: ResourceFields): Record<string, undefined> {
-  return Object.fromEntries([...fields.inputs, ...fields.outputs].map((name) => [name, undefined]));
+export function outputPlaceholders(description: ResourceDescription): Record<string, undefined> {
+  return Object.fromEntries(Object.keys(propertiesOf(description)).map((name) => [name, undefined]));
 }
 
 /** Resource options with the kind's secret outputs added (they stay encrypted in state). */
 export function withSecrets<T extends { additionalSecretOutputs?: string[] }>(
-  fields: ResourceFields,
+  description: ResourceDescription,
   opts: T | undefined,
 ): T {
-  const extra = fields.secretOutputs;
+  const extra = secretOutputsOf(description);
   if (!extra.length) return (opts ?? {}) as T;
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...extra] } as T;
 }

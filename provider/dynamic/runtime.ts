@@ -32,6 +32,8 @@ export const handlersByKind = {
 
 export type ResourceKind = keyof typeof handlersByKind;
 
+// Adapter state of this provider process: the settings the engine configured it with, and the API
+// client built from them on first use. Handlers get them through their context, never from here.
 let settings: ProviderSettings = resolveSettings(undefined);
 let api: AkashApi | undefined;
 

@@ -1,7 +1,7 @@
 // akash:index:StackIdentity as a Node dynamic resource, made once per program run (= per stack) by
 // the first Deployment that needs it.
 import * as pulumi from "@pulumi/pulumi";
-import { stackIdentityFields } from "../resources/stack-identity";
+import { stackIdentityDescription } from "../resources/stack-identity";
 import { withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
 
@@ -12,15 +12,15 @@ export class StackIdentity extends pulumi.dynamic.Resource {
       serializedProvider("stackIdentity"),
       name,
       {},
-      withSecrets(stackIdentityFields, opts),
+      withSecrets(stackIdentityDescription, opts),
       "akash",
-      "StackIdentity",
+      stackIdentityDescription.name,
     );
   }
 }
 
-// One per program: a program run is one stack's run, and every Deployment of it derives its
-// creation key from the same identity.
+// Program memory (the program's process, not the provider's): one identity per program run, which
+// is one stack's run, so that every Deployment of it derives its creation key from the same one.
 let current: StackIdentity | undefined;
 
 export function stackIdentity(): StackIdentity {

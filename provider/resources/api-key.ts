@@ -1,27 +1,36 @@
 // ApiKey: a Console API key. The full key is returned once at creation and kept in state as a
 // secret. Renaming updates in place; a new expiry replaces the key (the API cannot change it).
 import type { ApiKey } from "../../sdk";
-import type { CheckFailure, ResourceFields, ResourceHandlers } from "./handler";
+import { resource, t, type InputsOf, type OutputsOf } from "../schema/describe";
+import type { CheckFailure, ResourceHandlers } from "./handler";
 
-export interface ApiKeyInputs {
-  name: string;
-  /** ISO 8601 date-time in the future, e.g. 2027-01-01T00:00:00Z. */
-  expiresAt?: string;
-}
+export const apiKeyDescription = resource({
+  name: "ApiKey",
+  description:
+    "A Console API key. The full key is returned once by the API and kept in state as a secret. Renaming updates in place; a new expiry replaces the key; delete revokes it.",
+  inputs: {
+    name: t.string("A label for the key, e.g. `ci-pipeline`. Renaming updates the key in place (PATCH)."),
+    expiresAt: t
+      .string(
+        "Optional expiry, an ISO 8601 date-time such as 2027-01-01T00:00:00Z, in the future when set. Changing it replaces the key: the API cannot change an expiry, so a new key is created and the old one revoked.",
+      )
+      .optional()
+      .replaceOnChanges(),
+  },
+  outputs: {
+    key: t.string("The full API key (secret), shown once by the API.").secret(),
+    keyFormat: t.string("Obfuscated key, e.g. ac.sk.production.abcdef***uvwxyz."),
+    createdAt: t.string("Creation time (ISO 8601)."),
+    lastUsedAt: t
+      .string(
+        "Last use; null when never used. The API updates it at most every 30 minutes: it is informational and never counts as drift.",
+      )
+      .nullable(),
+  },
+});
 
-export interface ApiKeyOutputs extends ApiKeyInputs {
-  key: string;
-  keyFormat: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export const apiKeyFields = {
-  token: "akash:index:ApiKey",
-  inputs: ["name", "expiresAt"],
-  outputs: ["key", "keyFormat", "createdAt", "lastUsedAt"],
-  secretOutputs: ["key"],
-} as const satisfies ResourceFields;
+export type ApiKeyInputs = InputsOf<typeof apiKeyDescription>;
+export type ApiKeyOutputs = OutputsOf<typeof apiKeyDescription>;
 
 function outputsOf(inputs: ApiKeyInputs, key: string, apiKey: ApiKey): ApiKeyOutputs {
   return {

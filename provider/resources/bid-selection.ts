@@ -1,25 +1,58 @@
 // Choosing a bid for one order (gseq/oseq) of a deployment: an explicit provider, or a policy
 // (cheapest or first, allow/deny lists, required resource attributes, maximum price).
-import type { Bid } from "../../sdk";
+import type { Bid, OrderRef } from "../../sdk";
+import { objectType, t, type ShapeOf } from "../schema/describe";
 import { trimDecimal } from "./escrow";
 
-export interface BidPolicy {
-  /** cheapest (default): the lowest price among the bids seen; first: the earliest bid. */
-  strategy?: "cheapest" | "first";
-  allowedProviders?: string[];
-  deniedProviders?: string[];
-  /** Attributes (key=value) that the bid's offered resources must carry, e.g. GPU model or storage class. */
-  requiredAttributes?: Record<string, string>;
-  /** Highest acceptable price per block, in the bid's micro-denom (e.g. 1000 uact/block). */
-  maxPrice?: number;
-}
+export const DEFAULT_BID_TIMEOUT_SECONDS = 180;
+/**
+ * `cheapest` waits this long after the first acceptable bid for competing ones: on the reference
+ * market the cheapest bid comes 2.6 s after the first, and on the chain bids land in 6 s blocks, so
+ * 10 s sees the block after the first bid's (figures in docs/lease.md, bench/results/lease-window.md).
+ */
+export const DEFAULT_CHEAPEST_WINDOW_SECONDS = 10;
 
-export interface BidTarget {
-  gseq: number;
-  oseq: number;
-  /** When set, only this provider's bid is acceptable and the policy is not consulted. */
-  provider?: string;
-}
+export const bidSelectionType = objectType(
+  "BidSelection",
+  "How a Lease chooses a bid when no provider is given (the Deployment takes the same, to know when a change needs new leases).",
+  {
+    strategy: t
+      .oneOf(
+        ["cheapest", "first"],
+        "`cheapest`: the lowest price among the bids seen by the end of bidWindowSeconds; `first`: the earliest acceptable bid.",
+      )
+      .default("cheapest"),
+    allowedProviders: t.array("string", "Only these providers (akash1... addresses) may win.").optional(),
+    deniedProviders: t.array("string", "These providers never win.").optional(),
+    requiredAttributes: t
+      .map(
+        "string",
+        "Attributes (key -> value) the bid's offered resources must carry, e.g. a GPU model or a storage class. Provider placement attributes (region...) belong in the SDL's `placement.attributes`, which the market enforces.",
+      )
+      .optional(),
+    maxPrice: t
+      .number("Highest acceptable price per block, in the bid's micro-denom (e.g. 1000 uact/block).")
+      .optional(),
+    bidTimeoutSeconds: t
+      .number(
+        "How long to wait for an acceptable bid, or for the pinned provider's bid. The only selection field allowed beside provider.",
+      )
+      .default(DEFAULT_BID_TIMEOUT_SECONDS),
+    bidWindowSeconds: t
+      .number(
+        'After the first acceptable bid, keep collecting bids this long before choosing (the measured trade-off is in the Lease docs, "Choosing by price").',
+      )
+      .defaultText(`${DEFAULT_CHEAPEST_WINDOW_SECONDS} for cheapest, 0 for first`),
+  },
+);
+
+export type BidSelection = ShapeOf<typeof bidSelectionType>;
+
+/** What judges a bid: the selection without its timing. */
+export type BidPolicy = Omit<BidSelection, "bidTimeoutSeconds" | "bidWindowSeconds">;
+
+/** The order a bid is chosen for; with `provider`, only that provider's bid is acceptable and the policy is not consulted. */
+export type BidTarget = Omit<OrderRef, "provider"> & Partial<Pick<OrderRef, "provider">>;
 
 /** Why a bid was turned down, for error messages when nothing qualifies. */
 export function rejectReason(bid: Bid, target: BidTarget, policy: BidPolicy): string | undefined {
@@ -100,19 +133,13 @@ function offeredAttributes(bid: Bid): Map<string, string> {
 }
 
 /** An accepted lease, as far as a policy can judge it. */
-export interface LeaseTerms {
-  gseq: number;
-  oseq: number;
-  provider: string;
-  price: string;
-  denom: string;
-}
+export type LeaseTerms = OrderRef & { price: string; denom: string };
 
 /**
- * Would this lease still be chosen under `policy`? Attributes are only visible on bids, so an
- * accepted lease is taken to still carry them.
+ * Why `policy` would not choose this lease any more, or undefined when it still would. Attributes
+ * are only visible on bids, so an accepted lease is taken to still carry them.
  */
-export function leaseMeetsPolicy(lease: LeaseTerms, policy: BidPolicy | undefined): string | undefined {
+export function ruledOutBecause(lease: LeaseTerms, policy: BidPolicy | undefined): string | undefined {
   const asBid: Bid = {
     id: { owner: "", dseq: "0", gseq: lease.gseq, oseq: lease.oseq, provider: lease.provider, bseq: 0 },
     state: "open",

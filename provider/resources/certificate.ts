@@ -3,23 +3,36 @@
 // message, and deleting or refreshing one never fails because of it. Id = certificate serial, or
 // the certificate's sha256 when the API does not list serials.
 import { createHash } from "node:crypto";
-import type { ResourceFields, ResourceHandlers } from "./handler";
+import { objectType, resource, t, type InputsOf, type OutputsOf } from "../schema/describe";
+import type { ResourceHandlers } from "./handler";
 
-export type CertificateInputs = Record<string, never>;
+export const certificateDescription = resource({
+  name: "Certificate",
+  description:
+    "An mTLS client certificate (AEP-63), optional: a Lease uses it when given. No inputs: a certificate never changes; to rotate it, `pulumi up --replace <urn>`. The live Console API removed certificates; creating one there fails with a clear message. Delete revokes it.",
+  inputs: {},
+  outputs: {
+    serial: t.string(
+      "Certificate serial, the resource id (`sha256-<hex>` of the certificate when the API lists no serials).",
+    ),
+    certPem: t.string("Certificate, PEM."),
+    pubkeyPem: t.string("Public key, PEM."),
+    keyPem: t.string("Private key, PEM, as the API returns it (secret).").secret(),
+  },
+});
 
-export interface CertificateOutputs {
-  serial: string;
-  certPem: string;
-  pubkeyPem: string;
-  keyPem: string;
-}
+/** What a Lease takes to send a certificate: Certificate's `certPem` and `keyPem`. */
+export const certificatePairType = objectType(
+  "CertificatePair",
+  "An mTLS certificate and its private key, as Certificate outputs them.",
+  {
+    certPem: certificateDescription.outputs.certPem,
+    keyPem: certificateDescription.outputs.keyPem,
+  },
+);
 
-export const certificateFields = {
-  token: "akash:index:Certificate",
-  inputs: [],
-  outputs: ["serial", "certPem", "pubkeyPem", "keyPem"],
-  secretOutputs: ["keyPem"],
-} as const satisfies ResourceFields;
+export type CertificateInputs = InputsOf<typeof certificateDescription>;
+export type CertificateOutputs = OutputsOf<typeof certificateDescription>;
 
 const fingerprint = (pem: string) => `sha256-${createHash("sha256").update(pem).digest("hex")}`;
 

@@ -8,7 +8,7 @@ import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { createApi } from "./api";
 import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } from "./deployment";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
-import { UNKNOWN } from "./handler";
+import { UNKNOWN } from "../engine-values";
 import { fileJournal, type CreationJournal } from "./creation-journal";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -9,77 +9,98 @@ import { createHash, randomUUID } from "node:crypto";
 import { generateManifest, generateManifestVersion, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
 import { parse as parseYaml } from "yaml";
 import type { CreatedDeployment, Deployment } from "../../sdk";
+import { isUnknown } from "../engine-values";
+import { objectType, resource, t, type InputsOf, type OutputsOf, type ShapeOf } from "../schema/describe";
 import { mayHaveRun } from "./api";
-import { leaseMeetsPolicy } from "./bid-selection";
-import { escrowOutputs, trimDecimal, type EscrowOutputs } from "./escrow";
+import { bidSelectionType, ruledOutBecause } from "./bid-selection";
+import { escrowOutputs, escrowType, trimDecimal, type EscrowOutputs } from "./escrow";
 import {
-  isUnknown,
   PartialCreateError,
   type CheckFailure,
   type CreateResult,
   type HandlerContext,
-  type ResourceFields,
   type ResourceHandlers,
 } from "./handler";
 import { formatUsd, toMicro, toUsdNumber, usdProblem } from "./money";
-import { exactKeys } from "./keys";
-import type { BidSelection } from "./lease";
+import { processMemory } from "./process-memory";
 import { parseSdl, requireSdl, type SdlGroup } from "./sdl";
 
-export interface DeploymentInputs {
-  sdl: string;
-  /** Total US dollars this resource puts in escrow (initial deposit plus top-ups). */
-  deposit?: number;
-  /** Optional funding policy: below this escrow balance (USD) the deployment counts as drifted. */
-  minEscrowUsd?: number;
-  /**
-   * The bid policy its leases must satisfy. When a changed policy rules out a current lease, the
-   * deployment is replaced (the API cannot move a lease), so that its Leases bid again.
-   */
-  selection?: BidSelection;
-  /** Set by the resource class (project/stack/name): makes create retries reuse one Idempotency-Key. */
-  creationKey?: string;
-}
+export const deploymentGroupType = objectType("DeploymentGroup", "A placement group of the SDL.", {
+  gseq: t.integer("Group sequence number (lease it with Lease.gseq)."),
+  name: t.string("Placement name."),
+  services: t.array("string", "Services of the group, sorted."),
+});
 
-export interface LeaseSummary {
-  gseq: number;
-  oseq: number;
-  provider: string;
-  state: string;
-  price: string;
-  denom: string;
-}
+export const leaseSummaryType = objectType("LeaseSummary", "A lease of the deployment as the API lists it.", {
+  gseq: t.integer("Group sequence."),
+  oseq: t.integer("Order sequence."),
+  provider: t.string("Provider address."),
+  state: t.string("active | insufficient_funds | closed."),
+  price: t.string("Price per block, micro-denom."),
+  denom: t.string("Price denomination."),
+});
 
-export interface DeploymentOutputs extends DeploymentInputs {
-  dseq: string;
-  owner: string;
-  state: string;
-  manifest: string;
-  manifestHash: string;
-  resourcesFingerprint: string;
-  groups: Omit<SdlGroup, "fingerprint">[];
-  escrow: EscrowOutputs;
-  fundingStatus: "funded" | "underfunded";
-  leases: LeaseSummary[];
-}
+export const deploymentDescription = resource({
+  name: "Deployment",
+  description:
+    "An Akash deployment created from an SDL with an escrow deposit in US dollars; the id is its deployment sequence number (dseq). SDL changes update in place (PUT) while every group's resources stay the same, otherwise they replace it. Raising deposit tops up exactly the difference; lowering it is refused. Refresh drops a closed deployment and shows an SDL changed elsewhere as an sdl change. Delete closes it (the remaining escrow is refunded).",
+  inputs: {
+    sdl: t.string(
+      'The SDL (YAML) as a string. Validated with `@akashnetwork/chain-sdk` at check, so `pulumi preview` fails on a bad SDL and names the problem (`Invalid SDL: "units" at "/profiles/compute/web/resources/cpu" must be greater than 0.`). A change is applied in place while every group\'s resources, counts, pricing and placement stay the same; otherwise it replaces the deployment. After a refresh that found the on-chain manifest changed elsewhere, the output is a comment saying so.',
+    ),
+    deposit: t
+      .number(
+        "Escrow deposit in US dollars: the total this resource puts in escrow. Raising it tops up exactly the difference; it cannot go down (escrow is refunded only when the deployment closes). Omit it to let the API choose; an API with automatic top-ups may ignore it (a warning says so).",
+      )
+      .optional(),
+    minEscrowUsd: t
+      .number(
+        "Optional funding policy (USD): with less escrow than this, refresh and preview report the deployment as drifted (fundingStatus underfunded) and `up` says how much to raise deposit by. Changing it is recorded in place.",
+      )
+      .optional(),
+    selection: t
+      .object(
+        bidSelectionType,
+        "The bid policy of its leases (give the Leases the same, as Workload does). A change that rules out a current lease (its provider denied or not allowed, its price above maxPrice) replaces the deployment, since the API cannot move a lease; its Leases then bid again on the new dseq. A change the current leases still satisfy is recorded in place.",
+      )
+      .optional()
+      .replaceOnChanges(),
+  },
+  internalInputs: {
+    creationKey: t
+      .string(
+        "Set by the resource class (stack identity/resource name): makes create retries and re-runs reuse one Idempotency-Key.",
+      )
+      .optional(),
+  },
+  outputs: {
+    dseq: t.string("Deployment sequence number (the resource id)."),
+    owner: t.string("Owner address (the managed wallet)."),
+    state: t.string("Deployment state (`active`)."),
+    manifest: t.string("Manifest JSON: pass it to Lease.manifest."),
+    manifestHash: t.string("On-chain manifest version (base64)."),
+    resourcesFingerprint: t.string(
+      "sha256 of every group's resources, counts, pricing and placement: a change means replacement.",
+    ),
+    groups: t.array(
+      deploymentGroupType,
+      "Placement groups in gseq order: each needs its Lease in the same program (preview fails naming a group without one).",
+    ),
+    escrow: t.object(
+      escrowType,
+      "Escrow figures: `balance` is what is left, `deposited` everything ever put in, `fundedUntilHeight` the block at which escrow runs dry at current lease prices. Refreshed on every read; never drift.",
+    ),
+    fundingStatus: t.oneOf(
+      ["funded", "underfunded"],
+      "`funded`, or `underfunded` when the balance is below minEscrowUsd (reported as drift).",
+    ),
+    leases: t.array(leaseSummaryType, "The deployment's leases, sorted by gseq, oseq, provider."),
+  },
+});
 
-export const deploymentFields = {
-  token: "akash:index:Deployment",
-  inputs: ["sdl", "deposit", "minEscrowUsd", "selection"],
-  outputs: [
-    "dseq",
-    "owner",
-    "state",
-    "manifest",
-    "manifestHash",
-    "resourcesFingerprint",
-    "groups",
-    "escrow",
-    "fundingStatus",
-    "leases",
-  ],
-  secretOutputs: [],
-} as const satisfies ResourceFields;
+export type DeploymentInputs = InputsOf<typeof deploymentDescription>;
+export type DeploymentOutputs = OutputsOf<typeof deploymentDescription>;
+export type LeaseSummary = ShapeOf<typeof leaseSummaryType>;
 
 /** What `sdl` becomes in refreshed state when the on-chain manifest no longer matches it. */
 export const SDL_DRIFT_PREFIX = "# SDL changed outside Pulumi";
@@ -109,7 +130,7 @@ async function createOrRecover(
       (d) =>
         d.deployment.hash === hash &&
         Number(d.deployment.id.dseq) >= sentAt - clockSkewMs &&
-        !knownInState.has(d.deployment.id.dseq),
+        !processMemory.deploymentsInState.has(d.deployment.id.dseq),
     );
     if (candidates.length !== 1) throw err;
     const dseq = candidates[0]!.deployment.id.dseq;
@@ -216,22 +237,6 @@ function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: 
   }
 }
 
-/**
- * Deployments this provider process has seen in state (diffed, read or updated). A replacement is
- * created after the engine diffed the resource it replaces, so its create can tell "the API replayed
- * the deployment I am replacing" (make a new one) from "the API replayed one an interrupted run
- * made" (adopt it). Module state on purpose: the engine gives create no other view of the state.
- */
-const knownInState = new Set<string>();
-
-/**
- * Deployments this process's creates returned. A journal that does not know the deployment being
- * replaced (a fresh CI runner) lets a targeted replacement adopt it; the engine then deletes the old
- * resource, which must not close the deployment the new one now holds. An adapter process serves one
- * command, in which a deployment is never created and then deleted otherwise.
- */
-const createdThisRun = new Set<string>();
-
 export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
   async check(olds, news) {
     const failures: CheckFailure[] = [];
@@ -260,7 +265,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async diff(id, olds, news, ctx) {
-    knownInState.add(id);
+    processMemory.deploymentsInState.add(id);
     const parsed = parseSdl(news.sdl);
     const replaces =
       parsed.ok &&
@@ -273,7 +278,9 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     // Leases are created after the deployment, so recorded outputs may not list them: ask the API.
     const live = selectionChanged && ctx ? await ctx.api.getDeployment(id) : undefined;
     const leases = live ? leaseSummaries(live) : (olds.leases ?? []);
-    const ruledOut = leases.filter((l) => l.state === "active" && leaseMeetsPolicy(l, news.selection));
+    const ruledOut = leases.filter(
+      (l) => l.state === "active" && ruledOutBecause(l, news.selection) !== undefined,
+    );
     if (selectionChanged && ruledOut.length && !isUnknown(news.selection)) replaces.push("selection");
     const changes =
       replaces.length > 0 ||
@@ -322,11 +329,12 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       // earlier use of the key: the next key in its chain asks for a new deployment, and a re-run of
       // this create walks the same chain to the same answer.
       const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
-      const earlier = knownInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
+      const earlier =
+        processMemory.deploymentsInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
       if (deployment.deployment.state === "active" && !earlier) {
         const result = finishCreate(ctx, inputs, deployment, created.manifest, parsed);
         journal?.record(created.dseq);
-        createdThisRun.add(created.dseq);
+        processMemory.deploymentsCreated.add(created.dseq);
         return result;
       }
       if (generation >= MAX_KEY_GENERATIONS) {
@@ -340,7 +348,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async read(ctx, id, props) {
-    knownInState.add(id);
+    processMemory.deploymentsInState.add(id);
     const deployment = await ctx.api.getDeployment(id);
     if (!deployment || deployment.deployment.state !== "active") return {};
     const groups = props.groups?.map((g) => ({ ...g, fingerprint: "" })) ?? [];
@@ -352,7 +360,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async update(ctx, id, olds, news) {
-    knownInState.add(id);
+    processMemory.deploymentsInState.add(id);
     const parsed = requireSdl(news.sdl);
     if (parsed.resourcesFingerprint !== olds.resourcesFingerprint) {
       throw new Error(
@@ -398,7 +406,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async delete(ctx, id) {
-    if (ctx.journal && createdThisRun.has(id)) {
+    if (ctx.journal && processMemory.deploymentsCreated.has(id)) {
       ctx.log.warn(
         `deployment ${id} is also the replacement's (the API replayed it for the resource's creation key); not closing it`,
       );
@@ -419,13 +427,3 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     ctx.log.info(`deployment ${id} closed; the rest of its escrow is refunded`);
   },
 };
-
-export const leaseSummaryKeys = exactKeys<LeaseSummary>()([
-  "gseq",
-  "oseq",
-  "provider",
-  "state",
-  "price",
-  "denom",
-]);
-export const groupOutputKeys = exactKeys<DeploymentOutputs["groups"][number]>()(["gseq", "name", "services"]);

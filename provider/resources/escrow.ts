@@ -2,22 +2,32 @@
 // (micro-denom decimal strings, settled lazily at `settled_at`); dollars are 1:1 with the grant
 // denom's whole units ($1 = 1,000,000 uact).
 import { microToUsd, type Coin, type Deployment } from "../../sdk";
-import { exactKeys } from "./keys";
+import { objectType, t, type ShapeOf } from "../schema/describe";
 
-export interface EscrowOutputs {
-  denom: string;
-  /** Remaining escrow in micro-denom, as of `settledAtHeight`. */
-  balance: string;
-  balanceUsd: string;
-  /** Everything ever put in escrow (remaining + paid to providers), micro-denom: grows only with deposits. */
-  deposited: string;
-  depositedUsd: string;
-  settledAtHeight: number;
-  /** Sum of the active leases' prices per block, in micro-denom ("0" without a lease). */
-  pricePerBlock: string;
-  /** Block height at which the escrow runs dry at current prices; null without an active lease. */
-  fundedUntilHeight: number | null;
-}
+export const escrowType = objectType(
+  "Escrow",
+  "The deployment's escrow account. Figures refresh freely and never count as drift; see fundingStatus.",
+  {
+    denom: t.string("Escrow denomination, e.g. uact ($1 = 1,000,000)."),
+    balance: t.string("Remaining escrow in micro-denom, as of settledAtHeight."),
+    balanceUsd: t.string("Remaining escrow in US dollars."),
+    deposited: t.string(
+      "Everything ever put in escrow (remaining + paid to providers), micro-denom: grows only with deposits.",
+    ),
+    depositedUsd: t.string("Everything ever deposited, in US dollars."),
+    settledAtHeight: t.integer("Block height of the last settlement."),
+    pricePerBlock: t.string(
+      'Sum of the active leases\' prices per block, micro-denom ("0" without a lease).',
+    ),
+    fundedUntilHeight: t
+      .integer(
+        "Block height at which the escrow runs dry at current lease prices; null without an active lease.",
+      )
+      .nullable(),
+  },
+);
+
+export type EscrowOutputs = ShapeOf<typeof escrowType>;
 
 /** A chain decimal without trailing zeros: "1.220000000000000000" -> "1.22", "5.000" -> "5". */
 export function trimDecimal(amount: string): string {
@@ -60,14 +70,3 @@ export function escrowOutputs(deployment: Deployment): EscrowOutputs {
     fundedUntilHeight: rate > 0 ? settledAt + Math.floor(Number(funds) / rate) : null,
   };
 }
-
-export const escrowOutputKeys = exactKeys<EscrowOutputs>()([
-  "denom",
-  "balance",
-  "balanceUsd",
-  "deposited",
-  "depositedUsd",
-  "settledAtHeight",
-  "pricePerBlock",
-  "fundedUntilHeight",
-]);

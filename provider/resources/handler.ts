@@ -1,6 +1,8 @@
 // The shape every resource's logic takes: plain check/diff/create/read/update/delete functions over a
 // context (an API facade and a logger). Adapters (the Node dynamic provider today, a multi-language
-// plugin later) translate their protocol to these calls; nothing here knows about Pulumi.
+// plugin later) translate their protocol to these calls. Nothing here imports Pulumi; what the
+// handlers know of the engine is its preview placeholder for unknown values (../engine-values.ts),
+// and what a resource is called there comes from its description (../schema/describe.ts).
 import type { AkashApi } from "./api";
 import type { CreationJournal } from "./creation-journal";
 
@@ -74,18 +76,3 @@ export class PartialCreateError extends Error {
     super(message);
   }
 }
-
-/** Field lists of a resource: the single source for its class, its schema test and its docs. */
-export interface ResourceFields {
-  /** Pulumi type token in schema.json, e.g. akash:index:Deployment. */
-  token: string;
-  inputs: readonly string[];
-  /** Output-only properties (inputs are echoed as outputs too). */
-  outputs: readonly string[];
-  secretOutputs: readonly string[];
-}
-
-/** The engine's placeholder for a value not known yet (during preview), as dynamic providers see it. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export const isUnknown = (value: unknown) => value === UNKNOWN;

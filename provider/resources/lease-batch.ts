@@ -1,30 +1,24 @@
 // The managed-wallet API leases every group of a deployment in ONE request: once any lease of the
 // deployment is active, it skips later lease requests. Lease resources are per group, so the
 // groups' picks meet here (the engine runs them concurrently in one provider process) and go out
-// together. A pick waits for the other groups' picks until its own deadline, then goes alone.
-import type { CreateLeaseBody, Deployment } from "../../sdk";
+// together. A pick waits for the other groups' picks until its own deadline, then goes alone. The
+// open batches are process memory (process-memory.ts): that is where the Leases meet.
+import type { CreateLeaseBody, Deployment, LeaseCertificate, OrderRef } from "../../sdk";
 import type { AkashApi } from "./api";
+import { processMemory } from "./process-memory";
 
-export interface GroupPick {
-  gseq: number;
-  oseq: number;
-  provider: string;
-}
-
-interface Batch {
+export interface LeaseRequestBatch {
   api: AkashApi;
   dseq: string;
   manifest: string;
-  certificate: CreateLeaseBody["certificate"];
+  certificate: LeaseCertificate | undefined;
   expected: number;
-  picks: GroupPick[];
+  picks: OrderRef[];
   waiters: { resolve(d: Deployment): void; reject(e: unknown): void; timer: NodeJS.Timeout }[];
 }
 
-const batches = new Map<string, Batch>();
-
-function send(key: string, batch: Batch) {
-  batches.delete(key);
+function send(key: string, batch: LeaseRequestBatch) {
+  processMemory.leaseRequests.delete(key);
   for (const w of batch.waiters) clearTimeout(w.timer);
   const body: CreateLeaseBody = {
     manifest: batch.manifest,
@@ -44,13 +38,13 @@ function send(key: string, batch: Batch) {
  */
 export function leaseTogether(
   api: AkashApi,
-  request: { dseq: string; manifest: string; certificate?: CreateLeaseBody["certificate"] },
-  pick: GroupPick,
+  request: { dseq: string; manifest: string; certificate?: LeaseCertificate },
+  pick: OrderRef,
   expected: number,
   waitMs: number,
 ): Promise<Deployment> {
   const key = `${api.baseUrl} ${request.dseq}`;
-  let batch = batches.get(key);
+  let batch = processMemory.leaseRequests.get(key);
   if (!batch) {
     batch = {
       api,
@@ -61,13 +55,16 @@ export function leaseTogether(
       picks: [],
       waiters: [],
     };
-    batches.set(key, batch);
+    processMemory.leaseRequests.set(key, batch);
   }
   const current = batch;
   current.picks.push(pick);
   current.certificate ??= request.certificate;
   return new Promise<Deployment>((resolve, reject) => {
-    const timer = setTimeout(() => batches.get(key) === current && send(key, current), Math.max(0, waitMs));
+    const timer = setTimeout(
+      () => processMemory.leaseRequests.get(key) === current && send(key, current),
+      Math.max(0, waitMs),
+    );
     current.waiters.push({ resolve, reject, timer });
     if (current.picks.length >= current.expected) send(key, current);
   });

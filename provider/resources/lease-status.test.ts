@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { servicesReady, statusOutputs } from "./lease-status";
+import { statusOutputs } from "./lease-status";
 
 const svc = (name: string, ready: number, uris: string[]) => ({
   name,
@@ -41,17 +41,5 @@ describe("statusOutputs", () => {
       { service: "web", ip: "10.0.0.2", port: 80, externalPort: 80, protocol: "TCP" },
     ]);
     assert.deepEqual(statusOutputs(null), { services: [], forwardedPorts: [], ips: [] });
-  });
-
-  test("ready only when every expected service has its replicas ready", () => {
-    const status = statusOutputs({
-      services: { web: svc("web", 1, []), api: svc("api", 0, []) },
-      forwarded_ports: {},
-      ips: {},
-    });
-    assert.equal(servicesReady(status, ["web"]), true);
-    assert.equal(servicesReady(status, ["web", "api"]), false);
-    assert.equal(servicesReady(status, ["db"]), false);
-    assert.equal(servicesReady(statusOutputs(null), []), false);
   });
 });

@@ -1,31 +1,40 @@
 // Turns a provider's lease status (maps keyed by service name) into outputs with a stable order,
-// so that refreshes and previews never see a spurious reordering.
+// so that refreshes and previews never see a spurious reordering. When a lease counts as ready is
+// the sdk's rule (servicesReady in sdk/deploy/leases.ts), on the status as the API reports it.
 import type { LeaseStatus } from "../../sdk";
-import { exactKeys } from "./keys";
+import { objectType, t, type ShapeOf } from "../schema/describe";
 
-export interface ServiceOutput {
-  name: string;
-  uris: string[];
-  replicas: number;
-  readyReplicas: number;
-  available: number;
-  total: number;
-}
+export const serviceType = objectType("Service", "A service of a lease, as its provider reports it.", {
+  name: t.string("Service name from the SDL."),
+  uris: t.array("string", "Host names serving the service's global HTTP ports, sorted."),
+  replicas: t.integer("Replicas wanted."),
+  readyReplicas: t.integer("Replicas ready."),
+  available: t.integer("Replicas available."),
+  total: t.integer("Replicas in total."),
+});
 
-export interface ForwardedPortOutput {
-  service: string;
-  port: number;
-  externalPort: number;
-  host: string;
-}
+export const forwardedPortType = objectType(
+  "ForwardedPort",
+  "A global port other than 80, forwarded by the provider.",
+  {
+    service: t.string("Service name."),
+    port: t.integer("Container port."),
+    externalPort: t.integer("Port on the provider's host."),
+    host: t.string("Provider host name."),
+  },
+);
 
-export interface IpOutput {
-  service: string;
-  ip: string;
-  port: number;
-  externalPort: number;
-  protocol: string;
-}
+export const ipType = objectType("Ip", "A leased IP endpoint.", {
+  service: t.string("Service name."),
+  ip: t.string("IP address."),
+  port: t.integer("Container port."),
+  externalPort: t.integer("External port."),
+  protocol: t.string("TCP or UDP."),
+});
+
+export type ServiceOutput = ShapeOf<typeof serviceType>;
+export type ForwardedPortOutput = ShapeOf<typeof forwardedPortType>;
+export type IpOutput = ShapeOf<typeof ipType>;
 
 export interface LeaseStatusOutputs {
   services: ServiceOutput[];
@@ -64,34 +73,3 @@ export function statusOutputs(status: LeaseStatus | null | undefined): LeaseStat
     .sort((a, b) => a.service.localeCompare(b.service) || a.ip.localeCompare(b.ip) || a.port - b.port);
   return { services, forwardedPorts, ips };
 }
-
-/**
- * True when every expected service reports all its replicas ready. An empty `expected` means
- * "whatever the provider lists", which must then be at least one service.
- */
-export function servicesReady(outputs: LeaseStatusOutputs, expected: string[]): boolean {
-  const names = expected.length ? expected : outputs.services.map((s) => s.name);
-  if (!names.length) return false;
-  return names.every((name) => {
-    const s = outputs.services.find((x) => x.name === name);
-    if (!s) return false;
-    const want = Math.max(1, s.replicas, s.total);
-    return Math.max(s.readyReplicas, s.available) >= want;
-  });
-}
-
-export const serviceOutputKeys = exactKeys<ServiceOutput>()([
-  "name",
-  "uris",
-  "replicas",
-  "readyReplicas",
-  "available",
-  "total",
-]);
-export const forwardedPortKeys = exactKeys<ForwardedPortOutput>()([
-  "service",
-  "port",
-  "externalPort",
-  "host",
-]);
-export const ipOutputKeys = exactKeys<IpOutput>()(["service", "ip", "port", "externalPort", "protocol"]);

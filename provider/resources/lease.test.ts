@@ -9,7 +9,7 @@ import { deploymentHandlers } from "./deployment";
 import { nginxSdl, twoGroupSdl } from "../engine-tests/sdl-fixtures";
 import { DEFAULT_FLEET_PATH } from "../../server/market/fleet";
 import { DEFAULT_AUDITOR } from "../../server/market/testing/sdl-fixtures";
-import { UNKNOWN } from "./handler";
+import { UNKNOWN } from "../engine-values";
 import { DEFAULT_CHEAPEST_WINDOW_SECONDS, leaseHandlers as h, leaseTiming, type LeaseOutputs } from "./lease";
 
 // Every provider of the test server bids 150 ms after the order: no window is needed to see them

@@ -4,83 +4,100 @@
 // a lease to another provider: such changes are replacements, and creating the replacement fails
 // with a clear message while the old lease is still active (give the Deployment the same selection,
 // and a change that rules out the current lease replaces the Deployment, so the Lease re-bids).
-import { describeBids, leaseMeetsPolicy, selectBid, type BidPolicy, type BidTarget } from "./bid-selection";
 import {
-  isUnknown,
-  PartialCreateError,
-  type CheckFailure,
-  type HandlerContext,
-  type ResourceFields,
-  type ResourceHandlers,
-} from "./handler";
+  manifestGroups,
+  nextPollDelay,
+  waitForServices,
+  type Bid,
+  type Deployment,
+  type LeaseWithStatus,
+  type OrderRef,
+} from "../../sdk";
+import { isUnknown } from "../engine-values";
+import { resource, t, type InputsOf, type OutputsOf } from "../schema/describe";
+import {
+  bidSelectionType,
+  DEFAULT_BID_TIMEOUT_SECONDS,
+  DEFAULT_CHEAPEST_WINDOW_SECONDS,
+  describeBids,
+  ruledOutBecause,
+  selectBid,
+  type BidTarget,
+} from "./bid-selection";
+import { certificatePairType } from "./certificate";
+import { PartialCreateError, type CheckFailure, type HandlerContext, type ResourceHandlers } from "./handler";
 import { trimDecimal } from "./escrow";
-import { exactKeys } from "./keys";
 import { leaseTogether } from "./lease-batch";
-import { servicesReady, statusOutputs, type LeaseStatusOutputs } from "./lease-status";
-import type { Bid, Deployment, LeaseWithStatus } from "../../sdk";
+import { forwardedPortType, ipType, serviceType, statusOutputs } from "./lease-status";
 
-export interface BidSelection extends BidPolicy {
-  /**
-   * How long to wait for an acceptable bid, or for the bid of `provider` (default 180 s); the only
-   * field allowed beside `provider`.
-   */
-  bidTimeoutSeconds?: number;
-  /**
-   * After the first acceptable bid, keep collecting bids this long before choosing (default 10 s
-   * for `cheapest`, 0 for `first`).
-   */
-  bidWindowSeconds?: number;
-}
+export { DEFAULT_BID_TIMEOUT_SECONDS, DEFAULT_CHEAPEST_WINDOW_SECONDS };
+export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 300;
 
-export const DEFAULT_BID_TIMEOUT_SECONDS = 180;
-/**
- * `cheapest` waits this long after the first acceptable bid for competing ones: on the reference
- * market the cheapest bid comes 2.6 s after the first, and on the chain bids land in 6 s blocks, so
- * 10 s sees the block after the first bid's (figures in docs/lease.md, bench/results/lease-window.md).
- */
-export const DEFAULT_CHEAPEST_WINDOW_SECONDS = 10;
+export const leaseDescription = resource({
+  name: "Lease",
+  description:
+    "A lease on one order (gseq/oseq) of a deployment: accepts a bid (an explicit provider, or a selection policy), sends the manifest and waits until the services are ready; the id is dseq/gseq/oseq/provider. Manifest changes are re-sent in place; a change of dseq, gseq, oseq or provider, or a selection the current lease no longer satisfies, replaces it. The managed-wallet API cannot close a single lease: a lease ends when its deployment closes.",
+  inputs: {
+    dseq: t
+      .string(
+        "The deployment to lease (Deployment.dseq). A new dseq (a replaced Deployment) replaces the lease. In a preview that also changes the Deployment the dseq is not known yet, so the Lease shows as an update; `up` replaces it only if the dseq really changes.",
+      )
+      .replaceOnChanges(),
+    manifest: t.string(
+      "The deployment's manifest (Deployment.manifest). A change (the Deployment's SDL changed in place) is re-sent to the same provider: the workload restarts with the new images on the same lease.",
+    ),
+    provider: t
+      .string(
+        'Accept this provider\'s bid, whatever its price (waits for it); otherwise selection decides. Beside it, selection may only set bidTimeoutSeconds: `{ provider: "akash1...", selection: { bidTimeoutSeconds: 600 } }`.',
+      )
+      .optional()
+      .replaceOnChanges(),
+    gseq: t
+      .integer(
+        "Group sequence. Every group of the deployment needs a Lease in the same program: preview fails naming a group without one.",
+      )
+      .default(1)
+      .replaceOnChanges(),
+    oseq: t.integer("Order sequence.").default(1).replaceOnChanges(),
+    selection: t
+      .object(
+        bidSelectionType,
+        "Bid selection policy when no provider is given (cheapest by default); beside provider, only bidTimeoutSeconds. A change the current lease still satisfies is recorded in place (a log line says the lease was kept); one it no longer satisfies replaces the lease.",
+      )
+      .optional(),
+    waitForServices: t
+      .boolean("Wait until every service of the group reports its replicas ready.")
+      .default(true),
+    serviceTimeoutSeconds: t
+      .number(
+        "How long to wait for the services; on timeout the lease is kept in state (an init error) and the next `up` waits again.",
+      )
+      .default(DEFAULT_SERVICE_TIMEOUT_SECONDS),
+    certificate: t
+      .object(
+        certificatePairType,
+        "mTLS certificate for APIs that use one (see Certificate); the live API ignores it.",
+      )
+      .optional()
+      .secret(),
+  },
+  outputs: {
+    provider: t.string("The provider running the lease: the one given, or the one selection chose."),
+    gseq: t.integer("Group sequence."),
+    oseq: t.integer("Order sequence."),
+    bseq: t.integer("Bid sequence."),
+    owner: t.string("Owner address."),
+    state: t.string("Lease state (`active`)."),
+    price: t.string("Price per block in micro-denom (see denom)."),
+    denom: t.string("Price denomination, e.g. uact."),
+    services: t.array(serviceType, "Services sorted by name, URIs sorted."),
+    forwardedPorts: t.array(forwardedPortType, "Forwarded ports sorted by service, port."),
+    ips: t.array(ipType, "Leased IPs sorted by service, IP, port."),
+  },
+});
 
-export interface LeaseInputs {
-  dseq: string;
-  manifest: string;
-  provider?: string;
-  gseq?: number;
-  oseq?: number;
-  selection?: BidSelection;
-  /** Wait until every service of the group reports its replicas ready (default true). */
-  waitForServices?: boolean;
-  serviceTimeoutSeconds?: number;
-  /** mTLS certificate for APIs that still use one (the seeds); the live API ignores it. */
-  certificate?: { certPem: string; keyPem: string };
-}
-
-export interface LeaseOutputs extends LeaseStatusOutputs, Omit<LeaseInputs, "provider" | "gseq" | "oseq"> {
-  provider: string;
-  gseq: number;
-  oseq: number;
-  bseq: number;
-  owner: string;
-  state: string;
-  price: string;
-  denom: string;
-}
-
-export const leaseFields = {
-  token: "akash:index:Lease",
-  inputs: [
-    "dseq",
-    "manifest",
-    "provider",
-    "gseq",
-    "oseq",
-    "selection",
-    "waitForServices",
-    "serviceTimeoutSeconds",
-    "certificate",
-  ],
-  outputs: ["bseq", "owner", "state", "price", "denom", "services", "forwardedPorts", "ips"],
-  secretOutputs: ["certificate"],
-} as const satisfies ResourceFields;
+export type LeaseInputs = InputsOf<typeof leaseDescription>;
+export type LeaseOutputs = OutputsOf<typeof leaseDescription>;
 
 /** Timing knobs; tests and the benchmark shorten the poll intervals. */
 export const leaseTiming = {
@@ -107,26 +124,6 @@ function targetOf(inputs: LeaseInputs): BidTarget {
     oseq: inputs.oseq ?? 1,
     ...(inputs.provider ? { provider: inputs.provider } : {}),
   };
-}
-
-/** Service names of the lease's group, from the manifest (its groups are in gseq order). */
-export function expectedServices(manifest: string, gseq: number): string[] {
-  try {
-    const groups = JSON.parse(manifest) as { services?: { name?: string }[] }[];
-    return (groups[gseq - 1]?.services ?? []).flatMap((s) => (s.name ? [s.name] : [])).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** The deployment's groups, from the manifest (in gseq order). */
-function manifestGroups(manifest: string): { gseq: number; name: string }[] {
-  try {
-    const groups = JSON.parse(manifest) as { name?: string }[];
-    return Array.isArray(groups) ? groups.map((g, i) => ({ gseq: i + 1, name: g.name ?? "" })) : [];
-  } catch {
-    return [];
-  }
 }
 
 const groupNames = (groups: { gseq: number; name: string }[]) =>
@@ -193,10 +190,15 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
   const started = Date.now();
   const deadline = started + timeoutS * 1000;
   let nextProgress = started + leaseTiming.progressEveryMs;
-  let pause = leaseTiming.firstPollMs;
+  const schedule = {
+    firstMs: leaseTiming.firstPollMs,
+    maxMs: leaseTiming.maxPollMs,
+    patientAfterMs: leaseTiming.patientAfterMs,
+    patientMaxMs: leaseTiming.slowPollMs,
+  };
   let firstSeenAt: number | undefined;
   let bids: Bid[];
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     bids = (await ctx.api.listBids(inputs.dseq)).map((item) => item.bid);
     const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
     // An active bid is an accepted one: the order has a lease, and no bid of it is open any more.
@@ -232,10 +234,8 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
       );
       nextProgress = now + leaseTiming.progressEveryMs;
     }
+    const pause = nextPollDelay(schedule, poll, now - started);
     await sleep(Math.max(0, Math.min(pause, deadline - now, nextProgress - now)));
-    const cap =
-      Date.now() - started < leaseTiming.patientAfterMs ? leaseTiming.maxPollMs : leaseTiming.slowPollMs;
-    pause = Math.min(pause * 1.5, cap);
   }
 }
 
@@ -257,54 +257,43 @@ function noBidMessage(inputs: LeaseInputs, bids: Bid[], timeoutS: number): strin
   );
 }
 
-/** Polls the deployment until the lease's services are ready; returns the last lease seen. */
-async function waitForServices(ctx: HandlerContext, inputs: LeaseInputs, lease: LeaseWithStatus) {
-  const expected = expectedServices(inputs.manifest, lease.id.gseq);
-  const timeoutS = inputs.serviceTimeoutSeconds ?? 300;
-  const deadline = Date.now() + timeoutS * 1000;
-  let pause = leaseTiming.serviceFirstPollMs;
-  let current = lease;
-  for (;;) {
-    if (servicesReady(statusOutputs(current.status), expected)) return { lease: current, ready: true };
-    if (Date.now() >= deadline) return { lease: current, ready: false };
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-    pause = Math.min(pause * 1.5, leaseTiming.serviceMaxPollMs);
-    const deployment = await ctx.api.getDeployment(inputs.dseq);
-    const again = deployment && findLease(deployment, lease.id.gseq, lease.id.oseq, lease.id.provider);
-    if (!again)
-      throw new Error(
-        `lease ${leaseId(inputs.dseq, lease.id.gseq, lease.id.oseq, lease.id.provider)} closed while starting`,
-      );
-    current = again;
-  }
-}
-
-async function sendManifest(
-  ctx: HandlerContext,
-  inputs: LeaseInputs,
-  bid: { gseq: number; oseq: number; provider: string },
-) {
+async function sendManifest(ctx: HandlerContext, inputs: LeaseInputs, order: OrderRef) {
   return ctx.api.createLease({
     manifest: inputs.manifest,
     ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
-    leases: [{ dseq: inputs.dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }],
+    leases: [{ dseq: inputs.dseq, ...order }],
   });
 }
 
-/** Waits for the services if asked; a timeout keeps the lease in state (init error), never leaks it. */
-async function settle(
+/**
+ * Waits until the lease's services are ready, unless told not to wait; a timeout keeps the lease
+ * in state (init error), never leaks it.
+ */
+async function awaitServices(
   ctx: HandlerContext,
   inputs: LeaseInputs,
   lease: LeaseWithStatus,
 ): Promise<LeaseOutputs> {
   if (inputs.waitForServices === false) return outputsOf(inputs, lease);
   const started = Date.now();
-  const { lease: last, ready } = await waitForServices(ctx, inputs, lease);
-  const outs = outputsOf(inputs, last);
-  const id = leaseId(inputs.dseq, last.id.gseq, last.id.oseq, last.id.provider);
+  const { gseq, oseq, provider } = lease.id;
+  const id = leaseId(inputs.dseq, gseq, oseq, provider);
+  const timeoutS = inputs.serviceTimeoutSeconds ?? DEFAULT_SERVICE_TIMEOUT_SECONDS;
+  const { leases, ready } = await waitForServices([lease], {
+    manifest: inputs.manifest,
+    read: async () => {
+      const deployment = await ctx.api.getDeployment(inputs.dseq);
+      const again = deployment && findLease(deployment, gseq, oseq, provider);
+      if (!again) throw new Error(`lease ${id} closed while starting`);
+      return [again];
+    },
+    timeoutMs: timeoutS * 1000,
+    schedule: { firstMs: leaseTiming.serviceFirstPollMs, maxMs: leaseTiming.serviceMaxPollMs },
+  });
+  const outs = outputsOf(inputs, leases[0] ?? lease);
   if (!ready) {
     throw new PartialCreateError(
-      `lease ${id}: services not ready after ${inputs.serviceTimeoutSeconds ?? 300} s ` +
+      `lease ${id}: services not ready after ${timeoutS} s ` +
         `(${outs.services.map((s) => `${s.name} ${s.readyReplicas}/${Math.max(s.replicas, s.total)}`).join(", ") || "no status yet"}). ` +
         "The lease is kept; the next `pulumi up` waits again. Set serviceTimeoutSeconds or waitForServices: false to change this.",
       id,
@@ -322,7 +311,7 @@ async function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWi
   const reason =
     target.provider && target.provider !== existing.id.provider
       ? "not the requested provider"
-      : leaseMeetsPolicy(terms, inputs.selection);
+      : ruledOutBecause(terms, inputs.selection);
   if (reason) {
     throw new Error(
       `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} ` +
@@ -333,7 +322,7 @@ async function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWi
   ctx.log.info(
     `deployment ${inputs.dseq} group ${target.gseq}: adopting the active lease with ${existing.id.provider}`,
   );
-  const outs = await settle(ctx, inputs, existing);
+  const outs = await awaitServices(ctx, inputs, existing);
   return { id: leaseId(inputs.dseq, existing.id.gseq, existing.id.oseq, existing.id.provider), outs };
 }
 
@@ -440,7 +429,9 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
     if ((news.gseq ?? 1) !== olds.gseq) replaces.push("gseq");
     if ((news.oseq ?? 1) !== olds.oseq) replaces.push("oseq");
     if (news.provider !== undefined && news.provider !== olds.provider) replaces.push("provider");
-    if (news.provider === undefined && leaseMeetsPolicy(olds, news.selection)) replaces.push("selection");
+    if (news.provider === undefined && ruledOutBecause(olds, news.selection) !== undefined) {
+      replaces.push("selection");
+    }
     const changes =
       replaces.length > 0 ||
       olds.manifest !== news.manifest ||
@@ -520,7 +511,7 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
           "in the same program (or use Workload), then replace the deployment (pulumi up --replace <deployment urn>).",
       );
     }
-    const outs = await settle(ctx, inputs, lease);
+    const outs = await awaitServices(ctx, inputs, lease);
     return { id: leaseId(inputs.dseq, lease.id.gseq, lease.id.oseq, lease.id.provider), outs };
   },
 
@@ -559,7 +550,7 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
         provider: olds.provider,
       });
       ctx.log.info(`lease ${id}: manifest re-sent to ${olds.provider}`);
-      return settle(ctx, inputs, findLease(resent, olds.gseq, olds.oseq, olds.provider) ?? lease);
+      return awaitServices(ctx, inputs, findLease(resent, olds.gseq, olds.oseq, olds.provider) ?? lease);
     }
     return outputsOf(inputs, lease);
   },
@@ -576,13 +567,3 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
     }
   },
 };
-
-export const bidSelectionKeys = exactKeys<BidSelection>()([
-  "strategy",
-  "allowedProviders",
-  "deniedProviders",
-  "requiredAttributes",
-  "maxPrice",
-  "bidTimeoutSeconds",
-  "bidWindowSeconds",
-]);

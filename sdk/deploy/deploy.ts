@@ -1,16 +1,18 @@
 // deploy(): the seed guide's whole script in one call, done right: create -> wait for bids ->
 // select (cheapest by default) -> lease -> wait until the services report URIs. If anything fails
 // after the deployment exists, it is closed so its deposit is refunded, unless told to keep it.
-import { AkashApiError, pollDelay, type AkashClient, type RequestOptions } from "../client";
+import { AkashApiError, type AkashClient, type RequestOptions } from "../client";
 import type { Bid } from "../contract/bids";
 import type { Deployment, LeaseWithStatus } from "../contract/deployments";
 import { compareDecimal, type UsdAmount } from "../money";
+import { manifestGroups, waitForServices, type OrderRef } from "./leases";
+import type { PollSchedule } from "./poll";
 import { waitForBids } from "./wait-for-bids";
 
 /** Picks the bid to accept for one order (group); undefined rejects them all. */
 export type BidSelector = (
   bids: Bid[],
-  order: { dseq: string; gseq: number; oseq: number },
+  order: Omit<OrderRef, "provider"> & { dseq: string },
 ) => Bid | undefined;
 
 /** Lowest price per block; ties go to the earliest bid. */
@@ -53,7 +55,7 @@ export async function deploy(client: AkashClient, options: DeployOptions): Promi
   );
   const { dseq, manifest } = created;
   try {
-    const groups = countGroups(manifest);
+    const groups = manifestGroups(manifest).length || 1;
     const bids = await waitForBids(client, dseq, {
       timeoutMs: options.bidTimeoutMs,
       minBids: options.minBids,
@@ -74,7 +76,14 @@ export async function deploy(client: AkashClient, options: DeployOptions): Promi
     }
     let deployment = await client.createLease({ manifest, leases }, { signal });
     if (options.waitForServices !== false) {
-      deployment = await waitForServices(client, dseq, deployment, options.readyTimeoutMs ?? 300_000, signal);
+      deployment = await waitForAllServices(
+        client,
+        dseq,
+        manifest,
+        deployment,
+        options.readyTimeoutMs ?? 300_000,
+        signal,
+      );
     }
     return { dseq, manifest, deployment, serviceUris: serviceUris(deployment) };
   } catch (error) {
@@ -95,53 +104,47 @@ export function serviceUris(deployment: Deployment): Record<string, string[]> {
   return uris;
 }
 
-function countGroups(manifest: string): number {
-  try {
-    const groups: unknown = JSON.parse(manifest);
-    return Array.isArray(groups) && groups.length > 0 ? groups.length : 1;
-  } catch {
-    return 1;
+/** deploy() polls the services at 250 ms, growing to 3 s. */
+const SERVICE_POLLS: PollSchedule = { firstMs: 250, maxMs: 3000 };
+
+/** The active leases of a deployment that can serve; throws when it cannot. */
+function servingLeases(deployment: Deployment): LeaseWithStatus[] {
+  const active = deployment.leases.filter((lease) => lease.state === "active");
+  if (deployment.deployment.state !== "active" || active.length === 0) {
+    throw new Error(
+      `Deployment ${deployment.deployment.id.dseq} is ${deployment.deployment.state} with ${active.length} active leases; it cannot serve.`,
+    );
   }
+  return active;
 }
 
-function leaseReady(lease: LeaseWithStatus): boolean {
-  const services = Object.values(lease.status?.services ?? {});
-  return (
-    services.length > 0 &&
-    services.every((service) => service.available >= service.total && service.total > 0)
-  );
-}
-
-async function waitForServices(
+/** Waits until every active lease of the deployment serves (the readiness rule of leases.ts). */
+async function waitForAllServices(
   client: AkashClient,
   dseq: string,
+  manifest: string,
   initial: Deployment,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<Deployment> {
-  const deadline = client.now() + timeoutMs;
   let deployment = initial;
-  for (let poll = 0; ; poll++) {
-    const active = deployment.leases.filter((lease) => lease.state === "active");
-    if (deployment.deployment.state !== "active" || active.length === 0) {
-      throw new Error(
-        `Deployment ${dseq} is ${deployment.deployment.state} with ${active.length} active leases; it cannot serve.`,
-      );
-    }
-    if (active.every(leaseReady)) return deployment;
-    const delay = pollDelay(poll, 250, 3000);
-    if (client.now() + delay >= deadline) {
-      throw new AkashApiError({
-        kind: "timeout",
-        code: "services_not_ready",
-        method: "GET",
-        path: `/v1/deployments/${dseq}`,
-        message: `The services of deployment ${dseq} were not all available after ${Math.round(timeoutMs / 1000)} s (lease status ${active.some((l) => l.status === null) ? "unavailable from the provider" : "reports replicas still starting"}).`,
-      });
-    }
-    await client.sleep(delay, signal);
-    deployment = await client.getDeployment(dseq, { signal });
-  }
+  const { leases, ready } = await waitForServices(servingLeases(deployment), {
+    manifest,
+    read: async () => servingLeases((deployment = await client.getDeployment(dseq, { signal }))),
+    timeoutMs,
+    schedule: SERVICE_POLLS,
+    now: () => client.now(),
+    sleep: (ms, abort) => client.sleep(ms, abort),
+    signal,
+  });
+  if (ready) return deployment;
+  throw new AkashApiError({
+    kind: "timeout",
+    code: "services_not_ready",
+    method: "GET",
+    path: `/v1/deployments/${dseq}`,
+    message: `The services of deployment ${dseq} were not all available after ${Math.round(timeoutMs / 1000)} s (lease status ${leases.some((l) => l.status === null) ? "unavailable from the provider" : "reports replicas still starting"}).`,
+  });
 }
 
 async function closeAfterFailure(client: AkashClient, dseq: string, original: unknown): Promise<void> {

@@ -1,4 +1,5 @@
-// Orchestration built on the client's API calls: waiting for bids, and the whole deploy flow.
+// Orchestration built on the client's API calls: waiting for bids and for services, the lease
+// mechanics shared with the Pulumi provider, and the whole deploy flow.
 export { waitForBids, type WaitForBidsOptions } from "./wait-for-bids";
 export {
   cheapestBid,
@@ -8,3 +9,14 @@ export {
   type DeployOptions,
   type DeployResult,
 } from "./deploy";
+export {
+  manifestGroups,
+  servicesReady,
+  waitForServices,
+  type LeaseCertificate,
+  type ManifestGroup,
+  type OrderRef,
+  type ServicesWait,
+  type WaitForServicesOptions,
+} from "./leases";
+export { nextPollDelay, type PollSchedule } from "./poll";

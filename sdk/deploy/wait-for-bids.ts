@@ -1,7 +1,8 @@
 // Waiting for provider bids with adaptive polling: the first polls come quickly (a lease can follow
 // the first bid within a fraction of a second), then the interval grows to a few seconds.
-import { AkashApiError, pollDelay, type AkashClient, type Dseq, type RequestOptions } from "../client";
+import { AkashApiError, type AkashClient, type Dseq, type RequestOptions } from "../client";
 import type { BidListItem } from "../contract/bids";
+import { nextPollDelay } from "./poll";
 
 export interface WaitForBidsOptions {
   /** Give up after this long (ms); default 5 minutes. */
@@ -27,11 +28,12 @@ export async function waitForBids(
   const { timeoutMs = 300_000, minBids = 1, groups, firstPollMs = 100, maxPollMs = 3000, signal } = options;
   const started = client.now();
   const deadline = started + timeoutMs;
+  const schedule = { firstMs: firstPollMs, maxMs: maxPollMs };
   for (let poll = 0; ; poll++) {
     const bids = await client.listBids(dseq, { ...options.request, signal });
     const open = bids.filter((item) => item.bid.state === "open");
     if (enough(open, minBids, groups)) return open;
-    const delay = pollDelay(poll, firstPollMs, maxPollMs);
+    const delay = nextPollDelay(schedule, poll);
     if (client.now() + delay >= deadline) {
       throw new AkashApiError({
         kind: "timeout",
