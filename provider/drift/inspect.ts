@@ -4,10 +4,14 @@
 // of newer API generations) are skipped when a server does not serve them.
 import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
 import { parse as parseYaml } from "yaml";
-import type { ApiKey, Deployment, DeploymentEvent } from "../../sdk";
+import {
+  manifestGroups,
+  serviceReadiness,
+  type ApiKey,
+  type Deployment,
+  type DeploymentEvent,
+} from "../../sdk";
 import { escrowOutputs } from "../resources/escrow";
-import { expectedServices } from "../resources/lease";
-import { statusOutputs } from "../resources/lease-status";
 import { formatUsd, toMicro } from "../resources/money";
 import type { CauseCode, DriftCause, DriftedResource } from "./report";
 import { num, str, type StateResource } from "./state";
@@ -385,14 +389,9 @@ async function leaseCauses(r: StateResource, ctx: Ctx): Promise<DriftCause[]> {
       },
     ];
   }
-  const expected = expectedServices(str(r.outputs, "manifest") ?? "", gseq);
-  const reported = statusOutputs(lease.status).services;
-  const notReady = (expected.length ? expected : reported.map((s) => s.name)).flatMap((name) => {
-    const s = reported.find((x) => x.name === name);
-    const want = Math.max(1, s?.replicas ?? 0, s?.total ?? 0);
-    const ready = Math.max(s?.readyReplicas ?? 0, s?.available ?? 0);
-    return ready < want ? [{ service: name, ready, replicas: want }] : [];
-  });
+  const expected =
+    manifestGroups(str(r.outputs, "manifest") ?? "").find((g) => g.gseq === gseq)?.services ?? [];
+  const notReady = serviceReadiness(lease.status, expected).filter((s) => s.ready < s.replicas);
   if (!notReady.length) return [];
   return [
     {

@@ -12,6 +12,7 @@ export {
 export {
   manifestGroups,
   servicesReady,
+  serviceReadiness,
   waitForServices,
   type LeaseCertificate,
   type ManifestGroup,

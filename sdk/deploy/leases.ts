@@ -40,14 +40,25 @@ export function manifestGroups(manifest: string): ManifestGroup[] {
  * A status of null (the provider did not answer) is never ready.
  */
 export function servicesReady(status: LeaseStatus | null | undefined, expected: readonly string[]): boolean {
+  const services = serviceReadiness(status, expected);
+  return services.length > 0 && services.every((s) => s.ready >= s.replicas);
+}
+
+/** Each expected service (or each listed one) with its ready and wanted replicas, by the same rule. */
+export function serviceReadiness(
+  status: LeaseStatus | null | undefined,
+  expected: readonly string[],
+): { service: string; ready: number; replicas: number }[] {
   const listed = Object.entries(status?.services ?? {}).map(([key, s]) => ({ ...s, name: s.name || key }));
   const names = expected.length ? expected : listed.map((s) => s.name);
-  if (!names.length) return false;
-  return names.every((name) => {
+  return names.map((name) => {
     const s = listed.find((x) => x.name === name);
-    if (!s) return false;
-    const want = Math.max(1, s.replicas, s.total);
-    return Math.max(s.ready_replicas, s.available) >= want;
+    if (!s) return { service: name, ready: 0, replicas: 1 };
+    return {
+      service: name,
+      ready: Math.max(s.ready_replicas, s.available),
+      replicas: Math.max(1, s.replicas, s.total),
+    };
   });
 }
 
