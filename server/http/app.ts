@@ -73,7 +73,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 
   registerRoutes(
     app,
-    contractRoutes(services),
+    contractRoutes(services, config),
     (route) =>
       route.method === "post"
         ? [
