@@ -6,6 +6,7 @@ import { notFound } from "../errors";
 import { callerId } from "../authentication";
 import { dataBody, JsonStream } from "../json-body";
 import { dseqParam } from "../params";
+import { answerHeader } from "../request-id";
 import type { HandlerGroup } from "../route-handler";
 
 type DeploymentOperations =
@@ -36,7 +37,7 @@ export function deploymentRoutes(
       data: await deployments.patch(callerId(c), dseqParam(params.dseq), body.data),
     }),
     updateDeployment: async ({ c, params, body }) => {
-      c.header("Deprecation", "true");
+      answerHeader(c, "Deprecation", "true");
       return {
         data: await deployments.update(callerId(c), dseqParam(params.dseq), body.data.sdl, body.data.name),
       };
@@ -46,7 +47,7 @@ export function deploymentRoutes(
       return { data: { success: true } };
     },
     depositDeployment: async ({ c, body }) => {
-      c.header("Deprecation", "true");
+      answerHeader(c, "Deprecation", "true");
       return { data: await deployments.deposit(callerId(c), dseqParam(body.data.dseq), body.data.deposit) };
     },
     depositDeploymentByDseq: async ({ c, params, body }) => ({
@@ -59,7 +60,7 @@ export function deploymentRoutes(
         throw notFound(
           "Automatic funding is off on this server (--funding deposit): deposits fund deployments",
         );
-      c.header("Cache-Control", "public, max-age=300");
+      answerHeader(c, "Cache-Control", "public, max-age=300");
       const { targetRunwayHours, balanceHeadroomUsd, defaultDepositUsd } = config.autoFunding;
       return { data: { targetRunwayHours, balanceHeadroomUsd, defaultDepositUsd } };
     },
