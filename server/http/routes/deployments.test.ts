@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startServer, type RunningServer } from "../../index";
 import { ManualClock } from "../../market";
+import { TWO_GROUP_SDL } from "../../market/testing/sdl-fixtures";
 import { client, createDeployment, helloSdl, leaseFirstBids, type Caller } from "../../test-support/http";
+import { describeEachStore } from "../../test-support/stores";
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -204,5 +206,181 @@ describe("deployments, logs and events", () => {
       message: string;
     }[];
     assert.equal(closing.at(-1)?.reason, "LeaseClosed");
+  });
+});
+
+describeEachStore("names, search, deployment names and PATCH", (store) => {
+  const dseqsOf = (page: { deployments: { deployment: { id: { dseq: string } } }[] }) =>
+    page.deployments.map((d) => d.deployment.id.dseq);
+
+  test("names: given or the services joined with +, in GET, lists, search and GET /v1/deployment-names", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const server = await store.start({ clock, bidDelayMs: 0 });
+    const api = client(server.url, (await server.createUser("names@example.com", 100)).apiKey);
+    const other = client(server.url, (await server.createUser("other@example.com", 100)).apiKey);
+    const create = async (data: Record<string, unknown>) => {
+      const answer = await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5, ...data } });
+      assert.equal(answer.status, 201, answer.text);
+      return answer.body.data.dseq as string;
+    };
+    const unnamed = await create({});
+    const prod = await create({ name: "  Web-Prod 100%  " });
+    const staging = await create({ name: "web-staging" });
+    const two = (await api("POST", "/v1/deployments", { data: { sdl: TWO_GROUP_SDL, deposit: 5 } })).body.data
+      .dseq as string;
+    for (const name of ["   ", "x".repeat(257)]) {
+      assert.equal(
+        (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5, name } })).status,
+        400,
+      );
+    }
+
+    const detail = (await api("GET", `/v1/deployments/${prod}`)).body.data;
+    assert.equal(detail.name, "Web-Prod 100%", "trimmed");
+    assert.deepEqual(detail.consoleSettings, { sdl: helloSdl(), manifestVersion: detail.deployment.hash });
+    assert.equal((await api("GET", `/v1/deployments/${unnamed}`)).body.data.name, "web");
+    assert.equal((await api("GET", `/v1/deployments/${two}`)).body.data.name, "api+cache");
+
+    const search = async (text: string) =>
+      dseqsOf((await api("GET", `/v1/deployments?search=${encodeURIComponent(text)}`)).body.data);
+    assert.deepEqual(await search("WEB-"), [prod, staging], "case-insensitive, oldest first");
+    assert.deepEqual(await search("100%"), [prod], "% is a character, not a wildcard");
+    assert.deepEqual(await search("_"), [], "_ too");
+    assert.deepEqual(await search(two.slice(-6)), [two], "a substring of the dseq");
+    const searched = (await api("GET", "/v1/deployments?search=web&limit=1&reverse=true")).body.data;
+    assert.deepEqual(dseqsOf(searched), [staging]);
+    assert.deepEqual(searched.pagination, { total: 3, skip: 0, limit: 1, hasMore: true });
+
+    await api("DELETE", `/v1/deployments/${staging}`);
+    const theirs = (
+      await other("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5, name: "x" } })
+    ).body.data.dseq as string;
+    const names = await api(
+      "GET",
+      `/v1/deployment-names?dseq=${prod}&dseq=${staging}&dseq=${theirs}&dseq=42`,
+    );
+    assert.equal(names.status, 200, names.text);
+    assert.deepEqual(names.body.data, {
+      [prod]: "Web-Prod 100%",
+      [staging]: "web-staging",
+      [theirs]: null,
+      "42": null,
+    });
+    assert.deepEqual((await api("GET", `/v1/deployment-names?dseq=${unnamed}`)).body.data, {
+      [unnamed]: "web",
+    });
+    assert.equal((await api("GET", "/v1/deployment-names")).status, 400);
+    assert.equal((await api("GET", "/v1/deployment-names?dseq=042")).status, 400, "canonical dseqs only");
+    const many = Array.from({ length: 101 }, (_, i) => `dseq=${i + 1}`).join("&");
+    assert.equal((await api("GET", `/v1/deployment-names?${many}`)).status, 400);
+  });
+
+  test("PATCH: per-service changes sent to the lease, guarded by ifManifestVersion, an identical retry succeeds", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const server = await store.start({ clock, bidDelayMs: 0, startDelayMs: 1000 });
+    const api = client(server.url, (await server.createUser("patch@example.com", 100)).apiKey);
+    const { dseq, manifest } = await createDeployment(api);
+    await leaseFirstBids(api, clock, dseq, manifest);
+    const before = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    const version = before.consoleSettings.manifestVersion as string;
+    const patch = (data: unknown) => api("PATCH", `/v1/deployments/${dseq}`, { data });
+
+    const body = {
+      services: {
+        web: { image: "nginx:1.27.0", env: { MODE: "blue", DEBUG: "1" }, args: ["-g", "daemon off;"] },
+      },
+      ifManifestVersion: version,
+    };
+    const patched = await patch(body);
+    assert.equal(patched.status, 200, patched.text);
+    const next = patched.body.data.manifestVersion as string;
+    assert.notEqual(next, version);
+    assert.equal(patched.body.data.deployment.hash, next);
+    assert.equal(patched.body.data.name, "web");
+    assert.equal(patched.body.data.leases[0].state, "active", "the lease stays");
+    const stored = (await api("GET", `/v1/deployments/${dseq}`)).body.data.consoleSettings;
+    assert.equal(stored.manifestVersion, next);
+    assert.match(stored.sdl, /image: nginx:1\.27\.0/);
+    assert.match(stored.sdl, /MODE=blue/);
+
+    const retry = await patch(body);
+    assert.equal(retry.status, 200, "an identical retry succeeds");
+    assert.equal(retry.body.data.manifestVersion, next);
+    const stale = await patch({ services: { web: { image: "nginx:1.28.0" } }, ifManifestVersion: version });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.code, "deployment_definition_changed");
+    assert.equal(stale.body.error, "ConflictError");
+
+    const merged = await patch({ services: { web: { env: { DEBUG: null, EXTRA: "x" } } } });
+    assert.equal(merged.status, 200, merged.text);
+    const env = (await api("GET", `/v1/deployments/${dseq}`)).body.data.consoleSettings.sdl as string;
+    assert.match(env, /MODE=blue/);
+    assert.match(env, /EXTRA=x/);
+    assert.doesNotMatch(env, /DEBUG/);
+
+    clock.advanceMs(2000);
+    const status = (await api("GET", `/v1/deployments/${dseq}`)).body.data.leases[0].status.services.web;
+    assert.equal(status.observed_generation, 3, "each changed manifest reached the provider");
+    const events = (await api("GET", `/v1/events/${dseq}`)).body.data as { message: string }[];
+    assert.ok(events.some((e) => e.message.includes("nginx:1.27.0")));
+
+    const renamed = await patch({ name: "front" });
+    assert.equal(renamed.status, 200);
+    assert.equal(renamed.body.data.name, "front");
+    assert.equal("manifestVersion" in renamed.body.data, false, "a rename records no version");
+    assert.equal(renamed.body.data.deployment.hash, merged.body.data.manifestVersion);
+  });
+
+  test("PATCH and PUT refuse what they cannot do, naming it", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const server = await store.start({ clock, bidDelayMs: 0 });
+    const api = client(server.url, (await server.createUser("refuse@example.com", 100)).apiKey);
+    const other = client(server.url, (await server.createUser("someone@example.com", 100)).apiKey);
+    const { dseq } = await createDeployment(api);
+    const patch = (data: unknown, caller = api) => caller("PATCH", `/v1/deployments/${dseq}`, { data });
+    const expect400 = async (data: unknown, message: RegExp) => {
+      const answer = await patch(data);
+      assert.equal(answer.status, 400, answer.text);
+      assert.match(
+        `${answer.body.message} ${answer.body.code} ${JSON.stringify(answer.body.data ?? "")}`,
+        message,
+      );
+    };
+    await expect400({}, /At least one field/);
+    await expect400({ services: {} }, /At least one service/);
+    await expect400({ services: { web: {} } }, /At least one field/);
+    await expect400(
+      { services: { db: { image: "postgres" } } },
+      /declares no service "db" \(it declares web\)/,
+    );
+    await expect400(
+      { services: { web: { expose: { "8080": { as: 81 } } } } },
+      /exposes no container port 8080/,
+    );
+    await expect400(
+      { services: { web: { storage: { data: { mount: "/data" } } } } },
+      /no storage volume "data"/,
+    );
+    await expect400({ services: { web: { env: { "BAD NAME": "x" } } } }, /validation_error/);
+    await expect400(
+      { services: { web: { expose: { "80": { as: 8080 } } } } },
+      /resources of a deployment cannot change in place.*endpoints/,
+    );
+    assert.equal((await patch({ name: "x" }, other)).status, 404);
+
+    const put = await api("PUT", `/v1/deployments/${dseq}`, { data: { sdl: helloSdl(), name: "renamed" } });
+    assert.equal(put.status, 200);
+    assert.equal(put.headers.get("deprecation"), "true");
+    assert.equal((await api("GET", `/v1/deployments/${dseq}`)).body.data.name, "renamed");
+
+    const wrong = await api("POST", "/v1/leases", {
+      manifest: "[]",
+      leases: [{ dseq, gseq: 1, oseq: 1, provider: "akash1zzfu2cmhn879jwxu2mhse0vqlzraa4a0adph0e" }],
+    });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.body.message, /manifest does not match/);
+
+    await api("DELETE", `/v1/deployments/${dseq}`);
+    await expect400({ name: "closed" }, /Deployment closed/);
   });
 });
