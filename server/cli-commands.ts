@@ -312,6 +312,26 @@ export function buildCli(): Command {
         process.stdout.write(`${flags.email} now has $${microToUsd(String(balance))} credit\n`);
       });
     });
+  const sealingKey = program
+    .command("sealing-key")
+    .description("the key clients seal deployment secrets to (GET /v1/sdl-secrets-context)");
+  storeOptions(
+    sealingKey
+      .command("rotate")
+      .description(
+        "retire the sealing key and make a new one (seals to the old kid get 409; stored secrets stay readable)",
+      ),
+  ).action(async (flags: StoreFlags, command: Command) => {
+    await withUsers(
+      flags,
+      command,
+      async (services) => {
+        const kid = await services.secrets.keys.rotate();
+        process.stdout.write(`sealing key rotated: clients now seal to kid ${kid}\n`);
+      },
+      { withSecrets: true },
+    );
+  });
   return program;
 }
 
@@ -461,11 +481,16 @@ async function withUsers(
   flags: StoreFlags,
   command: Command,
   work: (services: Awaited<ReturnType<typeof openServices>>["services"]) => Promise<void>,
+  options: { withSecrets?: boolean } = {},
 ) {
   const config = await namingOptions(command, async () =>
-    resolveConfig({ ...chooseStore(flags).options, apiKeyEnv: flags.keyEnv }),
+    resolveConfig({
+      ...chooseStore(flags).options,
+      apiKeyEnv: flags.keyEnv,
+      ...(flags.secretsKey ? { secretsKey: flags.secretsKey } : {}),
+    }),
   );
-  const { services, store } = await openServices(config);
+  const { services, store } = await openServices(config, options);
   try {
     await work(services);
   } finally {

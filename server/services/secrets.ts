@@ -7,7 +7,6 @@ import {
   createHash,
   createHmac,
   createPrivateKey,
-  createPublicKey,
   generateKeyPair,
   hkdfSync,
   randomBytes,
@@ -375,9 +374,4 @@ export class DeploymentSecrets {
 
 function aadOf(userId: string, dseq: number): string {
   return `deployment-secrets:${userId}:${dseq}`;
-}
-
-/** The public key of a stored JWK, for tests and tools that seal without the sdk. */
-export function publicKeyOf(jwk: SdlSecretsContext["jwk"]): KeyObject {
-  return createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: "jwk" });
 }
