@@ -49,11 +49,11 @@ async function main(): Promise<void> {
   let dseq = "";
   const dseqs: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    dseq = (await server.services.deployments.create(userId, sdl, 5)).dseq;
+    dseq = (await server.services.deployments.create(userId, { sdl, deposit: 5 })).dseq;
     dseqs.push(dseq);
   }
   // One deployment with a lease, so the measured read renders a lease with its provider status.
-  const leased = await server.services.deployments.create(userId, sdl, 5);
+  const leased = await server.services.deployments.create(userId, { sdl, deposit: 5 });
   const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
   if (bid) {
     await server.services.leases.create(userId, leased.manifest, [

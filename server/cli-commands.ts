@@ -78,6 +78,12 @@ function storeOptions(command: Command): Command {
       new Option("--key-env <env>", "the <env> of issued API keys ac.sk.<env>.<hex>")
         .env("AKASH_REF_KEY_ENV")
         .default("local"),
+    )
+    .addOption(
+      new Option(
+        "--secrets-key <secret>",
+        "encrypts stored secret values and the sealing key (default: generated into the store; prefer the variable, which keeps it out of ps)",
+      ).env("AKASH_REF_SECRETS_KEY"),
     );
 }
 
@@ -85,6 +91,7 @@ interface StoreFlags {
   dataDir?: string;
   databaseUrl?: string;
   keyEnv: string;
+  secretsKey?: string;
 }
 
 /** The store a command uses, in words for the start banner, and the flags that name it to `users`. */
@@ -137,6 +144,10 @@ const FLAG_OF_OPTION: Record<string, string> = {
   minDepositUsd: "--min-deposit",
   denom: "--denom",
   apiKeyEnv: "--key-env",
+  funding: "--funding",
+  "autoFunding.defaultDepositUsd": "--default-deposit",
+  "autoFunding.targetRunwayHours": "--target-runway",
+  "autoFunding.balanceHeadroomUsd": "--balance-headroom",
   "faults.errorRate": "--fault-error-rate",
   "faults.latencyMs": "--fault-latency",
   "faults.providersOffline": "--fault-providers-offline",
@@ -216,6 +227,29 @@ export function buildCli(): Command {
       )
       .addOption(new Option("--denom <denom>", "micro-denom of amounts").env("AKASH_REF_DENOM"))
       .addOption(
+        new Option(
+          "--funding <mode>",
+          "deposit: AEP-63 deposits (the default); auto: the live API's automatic funding (deposit ignored, escrow topped up from the credit)",
+        )
+          .env("AKASH_REF_FUNDING")
+          .choices(["auto", "deposit"]),
+      )
+      .addOption(
+        new Option("--default-deposit <usd>", "auto funding: what each deployment starts with (default 0.5)")
+          .env("AKASH_REF_DEFAULT_DEPOSIT")
+          .argParser(num("--default-deposit")),
+      )
+      .addOption(
+        new Option("--target-runway <hours>", "auto funding: hours of runtime a top-up buys (default 48)")
+          .env("AKASH_REF_TARGET_RUNWAY_HOURS")
+          .argParser(num("--target-runway")),
+      )
+      .addOption(
+        new Option("--balance-headroom <usd>", "auto funding: credit top-ups leave untouched (default 5)")
+          .env("AKASH_REF_BALANCE_HEADROOM")
+          .argParser(num("--balance-headroom")),
+      )
+      .addOption(
         new Option("--fault-error-rate <0..1>", "fraction of requests answered 503")
           .env("AKASH_REF_FAULT_ERROR_RATE")
           .argParser(num("--fault-error-rate")),
@@ -284,6 +318,26 @@ export function buildCli(): Command {
         process.stdout.write(`${flags.email} now has $${microToUsd(String(balance))} credit\n`);
       });
     });
+  const sealingKey = program
+    .command("sealing-key")
+    .description("the key clients seal deployment secrets to (GET /v1/sdl-secrets-context)");
+  storeOptions(
+    sealingKey
+      .command("rotate")
+      .description(
+        "retire the sealing key and make a new one (seals to the old kid get 409; stored secrets stay readable)",
+      ),
+  ).action(async (flags: StoreFlags, command: Command) => {
+    await withUsers(
+      flags,
+      command,
+      async (services) => {
+        const kid = await services.secrets.keys.rotate();
+        process.stdout.write(`sealing key rotated: clients now seal to kid ${kid}\n`);
+      },
+      { withSecrets: true },
+    );
+  });
   return program;
 }
 
@@ -298,6 +352,11 @@ interface ServeFlags extends StoreFlags {
   adminToken?: string;
   minDeposit?: number;
   denom?: string;
+  funding?: "auto" | "deposit";
+  defaultDeposit?: number;
+  targetRunway?: number;
+  balanceHeadroom?: number;
+  secretsKey?: string;
   faultErrorRate?: number;
   faultLatency?: number;
   faultBidDrought?: boolean | string;
@@ -323,6 +382,13 @@ async function serve(flags: ServeFlags, command: Command): Promise<void> {
     ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
     ...(flags.minDeposit !== undefined ? { minDepositUsd: flags.minDeposit } : {}),
     ...(flags.denom ? { denom: flags.denom } : {}),
+    ...(flags.funding ? { funding: flags.funding } : {}),
+    autoFunding: {
+      ...(flags.defaultDeposit !== undefined ? { defaultDepositUsd: flags.defaultDeposit } : {}),
+      ...(flags.targetRunway !== undefined ? { targetRunwayHours: flags.targetRunway } : {}),
+      ...(flags.balanceHeadroom !== undefined ? { balanceHeadroomUsd: flags.balanceHeadroom } : {}),
+    },
+    ...(flags.secretsKey ? { secretsKey: flags.secretsKey } : {}),
     apiKeyEnv: keyEnv,
     faults: {
       ...(flags.faultErrorRate !== undefined ? { errorRate: flags.faultErrorRate } : {}),
@@ -423,11 +489,16 @@ async function withUsers(
   flags: StoreFlags,
   command: Command,
   work: (services: Awaited<ReturnType<typeof openServices>>["services"]) => Promise<void>,
+  options: { withSecrets?: boolean } = {},
 ) {
   const config = await namingOptions(command, async () =>
-    resolveConfig({ ...chooseStore(flags).options, apiKeyEnv: flags.keyEnv }),
+    resolveConfig({
+      ...chooseStore(flags).options,
+      apiKeyEnv: flags.keyEnv,
+      ...(flags.secretsKey ? { secretsKey: flags.secretsKey } : {}),
+    }),
   );
-  const { services, store } = await openServices(config);
+  const { services, store } = await openServices(config, options);
   try {
     await work(services);
   } finally {

@@ -443,4 +443,44 @@ describe("akash-ref-api CLI", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("--funding auto serves the live API's funding; sealing-key rotate changes the kid a running server hands out; another secrets key is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "akash-ref-cli-secrets-"));
+    try {
+      const served = await serve(["--data-dir", dir, "--funding", "auto", "--dev"]);
+      try {
+        const key = (await waitForOutput(served, /API key: (\S+)/))[1];
+        const api = client(served.url, key);
+        assert.equal((await api("GET", "/v1/deployment-funding-config")).status, 200);
+        const before = (await api("GET", "/v1/sdl-secrets-context")).body.data.kid;
+        const rotated = await run(process.execPath, [CLI, "sealing-key", "rotate", "--data-dir", dir]);
+        const kid = /clients now seal to kid (\S+)/.exec(rotated.stdout)?.[1];
+        assert.ok(kid && kid !== before, rotated.stdout);
+        assert.equal(
+          (await api("GET", "/v1/sdl-secrets-context")).body.data.kid,
+          kid,
+          "the running server follows",
+        );
+      } finally {
+        served.child.kill("SIGTERM");
+        await served.exited;
+      }
+      assert.ok(existsSync(join(dir, "secrets.key")), "the generated key is kept in the data dir");
+      const mismatch = await failure(
+        run(process.execPath, [CLI, "sealing-key", "rotate", "--data-dir", dir], {
+          env: { AKASH_REF_SECRETS_KEY: "not-the-generated-one" },
+        }),
+      );
+      assert.match(
+        mismatch.stderr,
+        /^akash-ref-api: the secrets key .* is not the one this store's secrets were encrypted with/,
+      );
+      const bogus = await failure(
+        run(process.execPath, [CLI, "serve", "--in-memory", "--funding", "sometimes"]),
+      );
+      assert.match(bogus.stderr, /--funding.*sometimes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

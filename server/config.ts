@@ -26,6 +26,25 @@ export interface FaultOptions {
   restartEveryMs?: number;
 }
 
+/**
+ * How deployments are funded. `deposit`: AEP-63 and the managed-wallet guide (the creator's
+ * `deposit`, at least the minimum, and explicit deposits). `auto`: the live Console API since
+ * 2026-09 (`deposit` accepted and ignored, every deployment funded with the default deposit, escrow
+ * topped up from the credit toward a target runway, keeping a headroom).
+ */
+export type FundingMode = "auto" | "deposit";
+
+export interface AutoFundingOptions {
+  /** What every deployment is funded with at creation, in dollars (live DEPLOYMENT_DEFAULT_DEPOSIT: 0.5). */
+  defaultDepositUsd?: number;
+  /** Hours of runtime a top-up brings the escrow to (live AUTO_TOP_UP_TARGET_RUNWAY_IN_H: 48). */
+  targetRunwayHours?: number;
+  /** A top-up happens when the escrow lasts less than this many hours (live look-ahead: 24). */
+  lookAheadHours?: number;
+  /** Credit top-ups leave untouched, in dollars (live AUTO_TOP_UP_BALANCE_HEADROOM_IN_USD: 5). */
+  balanceHeadroomUsd?: number;
+}
+
 export interface ServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
@@ -60,6 +79,16 @@ export interface ServerOptions {
   apiKeyEnv?: string;
   /** How long an Idempotency-Key is remembered, in ms (default 24 hours, as Stripe does). */
   idempotencyTtlMs?: number;
+  /** `deposit` (AEP-63, the default) or `auto` (the live API's automatic funding). */
+  funding?: FundingMode;
+  /** The constants of automatic funding (`funding: "auto"`). */
+  autoFunding?: AutoFundingOptions;
+  /**
+   * The secret sealed-secret values and the sealing private key are encrypted with (any string;
+   * a key is derived from it). Default: generated on first start into the data dir
+   * (`secrets.key`), into the database (PostgreSQL), or per process (in memory).
+   */
+  secretsKey?: string;
   /** pino level; 'silent' in tests (default 'info'). */
   logLevel?: LogLevel;
   /** Where the JSON log lines go (default stdout): an embedding program's own stream, or a test's. */
@@ -83,6 +112,9 @@ export interface ServerConfig {
   denom: string;
   apiKeyEnv: string;
   idempotencyTtlMs: number;
+  funding: FundingMode;
+  autoFunding: Required<AutoFundingOptions>;
+  secretsKey: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -118,6 +150,14 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     denom: options.denom ?? "uact",
     apiKeyEnv: options.apiKeyEnv ?? "local",
     idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    funding: options.funding ?? "deposit",
+    autoFunding: {
+      defaultDepositUsd: options.autoFunding?.defaultDepositUsd ?? 0.5,
+      targetRunwayHours: options.autoFunding?.targetRunwayHours ?? 48,
+      lookAheadHours: options.autoFunding?.lookAheadHours ?? 24,
+      balanceHeadroomUsd: options.autoFunding?.balanceHeadroomUsd ?? 5,
+    },
+    secretsKey: options.secretsKey || undefined,
     logLevel: options.logLevel ?? "info",
   };
   check(
@@ -159,6 +199,32 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     Number.isSafeInteger(config.idempotencyTtlMs) && config.idempotencyTtlMs >= 1,
     "idempotencyTtlMs",
     `must be a positive whole number of milliseconds, got ${config.idempotencyTtlMs}`,
+  );
+  check(
+    config.funding === "auto" || config.funding === "deposit",
+    "funding",
+    `must be "auto" or "deposit", got "${String(config.funding)}"`,
+  );
+  const { defaultDepositUsd, targetRunwayHours, lookAheadHours, balanceHeadroomUsd } = config.autoFunding;
+  check(
+    Number.isFinite(defaultDepositUsd) && defaultDepositUsd > 0,
+    "autoFunding.defaultDepositUsd",
+    `must be > 0 dollars, got ${defaultDepositUsd}`,
+  );
+  check(
+    Number.isFinite(targetRunwayHours) && targetRunwayHours > 0,
+    "autoFunding.targetRunwayHours",
+    `must be > 0 hours, got ${targetRunwayHours}`,
+  );
+  check(
+    Number.isFinite(lookAheadHours) && lookAheadHours > 0 && lookAheadHours < targetRunwayHours,
+    "autoFunding.lookAheadHours",
+    `must be > 0 and below the target runway (${targetRunwayHours} hours), got ${lookAheadHours}`,
+  );
+  check(
+    Number.isFinite(balanceHeadroomUsd) && balanceHeadroomUsd >= 0,
+    "autoFunding.balanceHeadroomUsd",
+    `must be >= 0 dollars, got ${balanceHeadroomUsd}`,
   );
   check(
     !config.adminRoutes || config.adminToken !== undefined,
@@ -244,6 +310,9 @@ export function describeConfig(config: ServerConfig, storeLocation: string): Rec
     denom: config.denom,
     apiKeyEnv: config.apiKeyEnv,
     idempotencyTtlMs: config.idempotencyTtlMs,
+    funding: config.funding,
+    ...(config.funding === "auto" ? { autoFunding: config.autoFunding } : {}),
+    secretsKey: config.secretsKey ? "given (not shown)" : "generated into the store",
     logLevel: config.logLevel,
   };
 }

@@ -15,9 +15,10 @@ import { createLogger } from "./logger";
 import { deleteAbandonedClaims } from "./repositories/idempotency";
 import { SystemClock, loadFleet, type Clock } from "./market";
 import { readPackageJson } from "./node-check";
+import { loadSecretsKey } from "./services/secrets";
 import { createServices, type Services } from "./services/services";
 
-export type { ServerOptions, FaultOptions } from "./config";
+export type { ServerOptions, FaultOptions, FundingMode, AutoFundingOptions } from "./config";
 export type { Clock } from "./market";
 export { ManualClock, SystemClock } from "./market";
 
@@ -57,10 +58,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     serve: true,
   });
+  let secretsKey: Buffer;
   try {
     const freed = await deleteAbandonedClaims(store.db);
     if (freed > 0)
       logger.warn({ keys: freed }, "freed Idempotency-Keys left pending by a server killed mid-request");
+    secretsKey = await loadSecretsKey(store.db, secretsKeySource(config, store), clock.now());
   } catch (error) {
     await store.close();
     throw error;
@@ -72,6 +75,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     fleet,
     config,
+    secretsKey,
   });
   const app = createApp({
     config,
@@ -112,21 +116,44 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-/** For the CLI: the same services on a store, without HTTP. */
-export async function openServices(config: ServerConfig): Promise<{ services: Services; store: Store }> {
+/**
+ * For the CLI: the same services on a store, without HTTP. With `withSecrets` the store's secrets
+ * key is loaded (commands that touch sealing keys); the others never read a secret.
+ */
+export async function openServices(
+  config: ServerConfig,
+  options: { withSecrets?: boolean } = {},
+): Promise<{ services: Services; store: Store }> {
   const store = await openStore({
     ...(config.dataDir ? { dataDir: config.dataDir } : {}),
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
   const clock = new SystemClock({ blockTimeMs: config.blockTimeMs });
+  let secretsKey: Buffer | undefined;
+  try {
+    if (options.withSecrets)
+      secretsKey = await loadSecretsKey(store.db, secretsKeySource(config, store), clock.now());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const services = createServices({
     db: store.db,
     lockRows: store.kind === "postgres",
     clock,
     fleet: { providers: [] },
     config,
+    ...(secretsKey ? { secretsKey } : {}),
   });
   return { services, store };
+}
+
+function secretsKeySource(config: ServerConfig, store: Store) {
+  return {
+    secretsKey: config.secretsKey,
+    dataDir: store.kind === "sqlite" ? config.dataDir : undefined,
+    shared: store.kind === "postgres",
+  };
 }
 
 function listen(

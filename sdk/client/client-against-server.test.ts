@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { startServer } from "../../server";
 import { helloSdl } from "../../server/test-support/http";
 import { cheapestBid, deploy, waitForBids } from "../deploy";
+import { sealSdlSecrets, secretReferencesIn } from "../secrets";
 import { AkashClient } from "./client";
 import { AkashApiError } from "./errors";
 import { closeAllPools } from "./transport";
@@ -188,5 +189,75 @@ describe("client against the reference server", () => {
     } finally {
       await flaky.close();
     }
+  });
+
+  test("the 2026-11 API: sealed secrets, names, PATCH retried, runtime limits, listing filters, funding config", async () => {
+    const secretSdl = sdl("nginx:1.25.3").replace(
+      "    image: nginx:1.25.3\n",
+      '    image: nginx:1.25.3\n    env:\n      - "TOKEN=ac-secret://TOKEN"\n',
+    );
+    assert.deepEqual(secretReferencesIn(secretSdl), ["TOKEN"]);
+    const context = await client.getSdlSecretsContext();
+    assert.equal(context.sub, userId);
+    const sealedSecrets = await sealSdlSecrets(context, { TOKEN: "t0ken" }, { sdl: secretSdl });
+    const created = await client.createDeployment({
+      sdl: secretSdl,
+      deposit: 5,
+      name: "sdk-made",
+      runtimeLimitHours: 12,
+      sealedSecrets,
+    });
+    const bids = await waitForBids(client, created.dseq, { timeoutMs: 10_000 });
+    const bid = cheapestBid(
+      bids.map((b) => b.bid),
+      { dseq: created.dseq, gseq: 1, oseq: 1 },
+    )!;
+    await client.createLease({
+      leases: [{ dseq: created.dseq, gseq: 1, oseq: 1, provider: bid.id.provider }],
+    });
+
+    const detail = await client.getDeployment(created.dseq);
+    assert.equal(detail.name, "sdk-made");
+    assert.equal(detail.consoleSettings?.manifestVersion, detail.deployment.hash);
+    assert.deepEqual(await client.getDeploymentNames([created.dseq, 1]), {
+      [created.dseq]: "sdk-made",
+      "1": null,
+    });
+
+    const patch = {
+      services: { web: { image: "nginx:1.27.0" } },
+      ifManifestVersion: detail.consoleSettings?.manifestVersion,
+    };
+    const patched = await client.patchDeployment(created.dseq, patch);
+    const again = await client.patchDeployment(created.dseq, patch);
+    assert.equal(
+      again.manifestVersion,
+      patched.manifestVersion,
+      "a repeat of a landed patch answers as it did",
+    );
+    const stale = await failure(
+      client.patchDeployment(created.dseq, { ...patch, services: { web: { image: "x:1" } } }),
+    );
+    assert.equal(stale.status, 409);
+    assert.equal(stale.code, "deployment_definition_changed");
+
+    const setting = await client.updateDeploymentSetting(created.dseq, { runtimeLimitHours: 20 });
+    assert.equal(setting.runtimeLimitHours, 20);
+    assert.ok(setting.runtimeEndsAt);
+
+    const found: string[] = [];
+    for await (const item of client.listAllDeployments({ search: "sdk-", pageSize: 1 }))
+      found.push(item.deployment.id.dseq);
+    assert.deepEqual(found, [created.dseq]);
+    await client.closeDeployment(created.dseq);
+    const closed: string[] = [];
+    for await (const item of client.listAllDeployments({ state: "closed", reverse: true }))
+      closed.push(item.deployment.id.dseq);
+    assert.equal(closed[0], created.dseq);
+
+    const tooMany = await failure(client.listDeployments({ limit: 101 }));
+    assert.equal(tooMany.kind, "invalid_request", "refused before sending");
+    const noAutoFunding = await failure(client.getDeploymentFundingConfig());
+    assert.equal(noAutoFunding.status, 404, "this server funds with deposits (AEP-63)");
   });
 });

@@ -33,7 +33,7 @@ const setting = {
 const certificate = { serial: "1", state: "valid", certPem: "c", pubkeyPem: "p", createdAt: NOW };
 
 // The answer body per operation, as the live API (or the seeds, for what the live API lacks) shape it.
-const answers: Record<OperationId, unknown> = {
+const answers = {
   listApiKeys: [apiKey],
   createApiKey: { ...apiKey, apiKey: "ac.sk.test.full" },
   getApiKey: apiKey,
@@ -52,11 +52,24 @@ const answers: Record<OperationId, unknown> = {
     deployments: [listItem("5")],
     pagination: { total: 1, skip: 0, limit: 10, hasMore: false },
   },
-  getDeployment: deployment("5"),
+  getDeployment: {
+    ...deployment("5"),
+    name: "web",
+    consoleSettings: { sdl: "version: '2.0'", manifestVersion: "AAAA" },
+  },
+  patchDeployment: { ...deployment("5"), name: "web", manifestVersion: "BBBB" },
   updateDeployment: deployment("5"),
   closeDeployment: { success: true },
   depositDeployment: deployment("5"),
   depositDeploymentByDseq: deployment("5"),
+  getDeploymentNames: { "5": "web", "6": null },
+  getDeploymentFundingConfig: { targetRunwayHours: 48, balanceHeadroomUsd: 5, defaultDepositUsd: 0.5 },
+  getSdlSecretsContext: {
+    sub: USER_ID,
+    kid: "k1",
+    jwk: { kty: "RSA", n: "n", e: "AQAB", use: "enc", alg: "RSA-OAEP-256" },
+    requiredClaims: ["kid", "sub", "exp"],
+  },
   listBids: [bid("5", PROVIDER_A, "1.5")],
   listBidsByDseq: [bid("5", PROVIDER_A, "1.5")],
   createLease: deployment("5"),
@@ -82,7 +95,7 @@ const answers: Record<OperationId, unknown> = {
   getDeploymentSetting: setting,
   createDeploymentSetting: setting,
   updateDeploymentSetting: setting,
-};
+} satisfies Record<OperationId, unknown>;
 
 function matchRoute(request: RecordedRequest) {
   const path = request.url.split("?")[0] ?? "";
@@ -155,6 +168,14 @@ const calls: Call[] = [
   ["listDeployments", (c) => c.listDeployments({ skip: 0, limit: 10 }), "/v1/deployments?skip=0&limit=10"],
   ["getDeployment", (c) => c.getDeployment(5n), "/v1/deployments/5"],
   [
+    "patchDeployment",
+    (c) => c.patchDeployment(5, { services: { web: { image: "nginx:1.27" } }, ifManifestVersion: "AAAA" }),
+    "/v1/deployments/5",
+    { data: { services: { web: { image: "nginx:1.27" } }, ifManifestVersion: "AAAA" } },
+  ],
+  ["getDeploymentNames", (c) => c.getDeploymentNames([5, "6"]), "/v1/deployment-names?dseq=5&dseq=6"],
+  ["getDeploymentFundingConfig", (c) => c.getDeploymentFundingConfig(), "/v1/deployment-funding-config"],
+  [
     "updateDeployment",
     (c) => c.updateDeployment("5", "sdl2"),
     "/v1/deployments/5",
@@ -181,6 +202,7 @@ const calls: Call[] = [
     "/v1/leases",
     { manifest: "[]", leases: [{ dseq: "5", gseq: 1, oseq: 1, provider: PROVIDER_A }] },
   ],
+  ["getSdlSecretsContext", (c) => c.getSdlSecretsContext(), "/v1/sdl-secrets-context"],
   ["getLogs", (c) => c.getLogs(5, { service: "web", tail: 10 }), "/v1/logs/5?service=web&tail=10"],
   ["getEvents", (c) => c.getEvents(5), "/v1/events/5"],
   ["getBalances", (c) => c.getBalances(), "/v1/balances"],
@@ -195,7 +217,7 @@ const calls: Call[] = [
     "createDeploymentSettingV1",
     (c) => c.createDeploymentSettingV1({ userId: USER_ID, dseq: "5" }),
     "/v1/deployment-settings",
-    { data: { userId: USER_ID, dseq: "5", autoTopUpEnabled: false } },
+    { data: { userId: USER_ID, dseq: "5" } },
   ],
   [
     "updateDeploymentSettingV1",
@@ -243,6 +265,18 @@ describe("one method per route", () => {
     const page = await client.call("listDeployments", { query: { limit: 10 } });
     assert.deepEqual(Object.keys(page), ["data"]);
     assert.equal(page.data.pagination.total, 1);
+  });
+});
+
+describe("getSdlSecretsContext", () => {
+  test("also reads the bare answer of the upstream version that sends no envelope", async () => {
+    const bare = await startFixture(() => ({ body: answers.getSdlSecretsContext }));
+    try {
+      const plain = new AkashClient({ apiKey: API_KEY, baseUrl: bare.url, env: {} });
+      assert.deepEqual(await plain.getSdlSecretsContext(), answers.getSdlSecretsContext);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

@@ -11,14 +11,22 @@ import type {
   CreateDeploymentSettingV1Body,
   CreateDeploymentSettingV2Body,
   DeploymentSetting,
+  UpdateDeploymentSettingV2Body,
 } from "../contract/deployment-settings";
 import type {
+  CreateDeploymentBody,
   CreatedDeployment,
   Deployment,
+  DeploymentDetail,
   DeploymentListItem,
+  DeploymentNames,
   DeploymentPage,
   ListDeploymentsQuery,
+  PatchDeploymentBody,
+  PatchedDeployment,
 } from "../contract/deployments";
+import type { DeploymentFundingConfig } from "../contract/funding";
+import type { SdlSecretsContext } from "../contract/secrets";
 import type { DeploymentEvent, EventsQuery } from "../contract/events";
 import type { CreateLeaseBody } from "../contract/leases";
 import type { LogEntry, LogsQuery } from "../contract/logs";
@@ -170,36 +178,80 @@ export class AkashClient {
    * retry-safe call when the client trusts the server's Idempotency-Key handling.
    */
   async createDeployment(
-    input: { sdl: string; deposit?: UsdAmount },
+    input: Omit<CreateDeploymentBody["data"], "deposit" | "inheritSecretsFrom"> & {
+      deposit?: UsdAmount;
+      inheritSecretsFrom?: Dseq;
+    },
     options?: RequestOptions,
   ): Promise<CreatedDeployment> {
-    const deposit =
-      input.deposit === undefined ? {} : { deposit: this.#usd(input.deposit, "createDeployment") };
-    const data = { sdl: input.sdl, ...deposit };
+    const { deposit, inheritSecretsFrom, ...rest } = input;
+    const data = {
+      ...rest,
+      ...(deposit === undefined ? {} : { deposit: this.#usd(deposit, "createDeployment") }),
+      ...(inheritSecretsFrom === undefined ? {} : { inheritSecretsFrom: String(inheritSecretsFrom) }),
+    };
     return (await this.call("createDeployment", { body: { data } }, options)).data;
   }
+  /** One page: active deployments by default, oldest first; `limit` at most 100 (the default). */
   async listDeployments(query: ListDeploymentsQuery = {}, options?: RequestOptions): Promise<DeploymentPage> {
     return (await this.call("listDeployments", { query }, options)).data;
   }
-  /** Every active deployment, page by page (`pageSize` per request, default 100). */
+  /** Every deployment matching the filters (active by default), page by page (`pageSize` per request, default 100). */
   async *listAllDeployments(
-    options: RequestOptions & { pageSize?: number } = {},
+    options: RequestOptions &
+      Pick<ListDeploymentsQuery, "state" | "search" | "reverse"> & { pageSize?: number } = {},
   ): AsyncGenerator<DeploymentListItem, void, undefined> {
-    const { pageSize = 100, ...requestOptions } = options;
+    const { pageSize = 100, state, search, reverse, ...requestOptions } = options;
+    const filters = {
+      ...(state === undefined ? {} : { state }),
+      ...(search === undefined ? {} : { search }),
+      ...(reverse === undefined ? {} : { reverse }),
+    };
     for (let skip = 0; ;) {
-      const page = await this.listDeployments({ skip, limit: pageSize }, requestOptions);
+      const page = await this.listDeployments({ ...filters, skip, limit: pageSize }, requestOptions);
       yield* page.deployments;
       skip += page.deployments.length;
       if (!page.pagination.hasMore || page.deployments.length === 0) return;
     }
   }
-  async getDeployment(dseq: Dseq, options?: RequestOptions): Promise<Deployment> {
+  /** The deployment with its leases' status, escrow, name and stored definition (both optional: older servers lack them). */
+  async getDeployment(dseq: Dseq, options?: RequestOptions): Promise<DeploymentDetail> {
     return (await this.call("getDeployment", { params: dseqParams(dseq) }, options)).data;
   }
-  async updateDeployment(dseq: Dseq, sdl: string, options?: RequestOptions): Promise<Deployment> {
-    return (
-      await this.call("updateDeployment", { params: dseqParams(dseq), body: { data: { sdl } } }, options)
-    ).data;
+  /**
+   * Patches the stored definition per service, the name or secret values. Retry-safe: with
+   * `ifManifestVersion` a repeat of a patch that landed answers as the first did.
+   */
+  async patchDeployment(
+    dseq: Dseq,
+    patch: PatchDeploymentBody["data"],
+    options?: RequestOptions,
+  ): Promise<PatchedDeployment> {
+    return (await this.call("patchDeployment", { params: dseqParams(dseq), body: { data: patch } }, options))
+      .data;
+  }
+  /** Replaces the SDL (deprecated on the live API: use patchDeployment). */
+  async updateDeployment(
+    dseq: Dseq,
+    update: string | { sdl: string; name?: string },
+    options?: RequestOptions,
+  ): Promise<Deployment> {
+    const data = typeof update === "string" ? { sdl: update } : update;
+    return (await this.call("updateDeployment", { params: dseqParams(dseq), body: { data } }, options)).data;
+  }
+  /** Names of up to 100 deployments, null for one without a name (or not the caller's). */
+  async getDeploymentNames(dseqs: readonly Dseq[], options?: RequestOptions): Promise<DeploymentNames> {
+    const query = { dseq: dseqs.map((dseq) => String(dseq)) };
+    return (await this.call("getDeploymentNames", { query }, options)).data;
+  }
+  /** Automatic funding's constants; an `http` error with status 404 means the server has none (AEP-63 funding). */
+  async getDeploymentFundingConfig(options?: RequestOptions): Promise<DeploymentFundingConfig> {
+    return (await this.call("getDeploymentFundingConfig", {}, options)).data;
+  }
+  /** The key and claims to seal secrets to (see `sealSdlSecrets`); accepts the bare and the `{data}` answer. */
+  async getSdlSecretsContext(options?: RequestOptions): Promise<SdlSecretsContext> {
+    const answer = await this.call("getSdlSecretsContext", {}, options);
+    return "data" in answer ? answer.data : answer;
   }
   /** Closes a deployment; closing an already closed one succeeds. Retry-safe. */
   async closeDeployment(dseq: Dseq, options?: RequestOptions): Promise<Success> {
@@ -293,13 +345,18 @@ export class AkashClient {
   ): Promise<DeploymentSetting> {
     return (await this.call("createDeploymentSetting", { body: { data } }, options)).data;
   }
+  /**
+   * Extends the runtime limit (`{runtimeLimitHours}`, the new total) or, on servers where it is
+   * writable, sets `autoTopUpEnabled` (a boolean alone is that flag).
+   */
   async updateDeploymentSetting(
     dseq: Dseq,
-    autoTopUpEnabled: boolean,
+    changes: boolean | UpdateDeploymentSettingV2Body["data"],
     userId?: string,
     options?: RequestOptions,
   ): Promise<DeploymentSetting> {
-    const input = { params: dseqParams(dseq), query: { userId }, body: { data: { autoTopUpEnabled } } };
+    const data = typeof changes === "boolean" ? { autoTopUpEnabled: changes } : changes;
+    const input = { params: dseqParams(dseq), query: { userId }, body: { data } };
     return (await this.call("updateDeploymentSetting", input, options)).data;
   }
 

@@ -247,7 +247,10 @@ function toQueryString(query: unknown): string {
   if (!query) return "";
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
-    if (value !== undefined && value !== null) search.append(key, String(value));
+    // A list repeats its name (dseq=1&dseq=2), as GET /v1/deployment-names expects.
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) search.append(key, String(item));
+    }
   }
   const text = search.toString();
   return text ? `?${text}` : "";

@@ -12,5 +12,7 @@ export * from "./balances";
 export * from "./wallets";
 export * from "./user";
 export * from "./deployment-settings";
+export * from "./secrets";
+export * from "./funding";
 export * from "./route";
 export * from "./routes";

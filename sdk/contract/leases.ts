@@ -1,5 +1,6 @@
 // Leases: POST /v1/leases accepts bids. Its body is NOT wrapped in `data` (live API quirk) and it is
 // idempotent on the live API (an existing non-closed lease for the dseq makes it skip creation).
+// `manifest` is optional since the live API stores each deployment's definition (#3662).
 import { z } from "zod";
 import { AkashAddressSchema, DseqSchema } from "./common";
 
@@ -12,7 +13,11 @@ export const LeaseRequestSchema = z.object({
 export type LeaseRequest = z.input<typeof LeaseRequestSchema>;
 
 export const CreateLeaseBodySchema = z.object({
-  manifest: z.string().min(1).meta({ description: "The manifest string returned by POST /v1/deployments" }),
+  manifest: z.string().min(1).optional().meta({
+    deprecated: true,
+    description:
+      "The manifest string returned by POST /v1/deployments. Optional and deprecated: the server sends the manifest it built from the stored definition (secrets resolved); when given, it must be that manifest.",
+  }),
   certificate: z
     .object({ certPem: z.string(), keyPem: z.string() })
     .optional()

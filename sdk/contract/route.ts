@@ -24,12 +24,15 @@ export interface RouteDefinition {
   errorStatuses: readonly number[];
   deprecated?: boolean;
   /**
-   * True when repeating the request cannot do anything twice (reads, PUT/DELETE, and POST /v1/leases,
-   * which the live API skips when a lease exists). The client retries only these blindly.
+   * True when repeating the request cannot do anything twice (reads, PUT/DELETE, PATCHes guarded by
+   * a version or setting a value, and POST /v1/leases, which the live API skips when a lease
+   * exists). The client retries only these blindly.
    */
   retrySafe: boolean;
   /** True for creates that spend money; the client sends an Idempotency-Key with them. */
   idempotencyKey?: boolean;
+  /** Answered without an API key (documented without security requirements). */
+  public?: boolean;
 }
 
 /** Identity helper that keeps each route's literal types for inference. */

@@ -23,22 +23,30 @@ import {
   DeploymentSettingV1ParamsSchema,
   DeploymentSettingV2QuerySchema,
   UpdateDeploymentSettingBodySchema,
+  UpdateDeploymentSettingV2BodySchema,
 } from "./deployment-settings";
 import {
   CloseDeploymentResponseSchema,
   CreateDeploymentBodySchema,
   CreatedDeploymentResponseSchema,
+  DeploymentDetailResponseSchema,
+  DeploymentNamesQuerySchema,
+  DeploymentNamesResponseSchema,
   DeploymentPageResponseSchema,
   DeploymentResponseSchema,
   DseqParamsSchema,
   ListDeploymentsQuerySchema,
+  PatchDeploymentBodySchema,
+  PatchedDeploymentResponseSchema,
   UpdateDeploymentBodySchema,
 } from "./deployments";
 import { DepositByPathBodySchema, DepositDeploymentBodySchema } from "./deposits";
 import { EventsQuerySchema, EventsResponseSchema } from "./events";
+import { DeploymentFundingConfigResponseSchema } from "./funding";
 import { CreateLeaseBodySchema } from "./leases";
 import { LogsQuerySchema, LogsResponseSchema } from "./logs";
 import { defineRoute, type RouteDefinition } from "./route";
+import { SdlSecretsContextResponseSchema } from "./secrets";
 import { UserResponseSchema } from "./user";
 import { WalletListResponseSchema, WalletsQuerySchema } from "./wallets";
 
@@ -201,12 +209,12 @@ export const routes = {
     path: "/v1/deployments",
     summary: "Create new deployment",
     description:
-      "Creates a deployment from an SDL and funds its escrow with `deposit` dollars. Send an Idempotency-Key: the reference server then answers a repeat with the original response instead of creating (and charging) twice.",
+      "Creates a deployment from an SDL, with an optional name, runtime limit and sealed secrets (values of the SDL's `ac-secret://` references). Funding: automatic (the default deposit, then top-ups from the credit; `deposit` is ignored) or, on a server with `--funding deposit` (AEP-63), `deposit` dollars. Send an Idempotency-Key: the reference server then answers a repeat with the original response instead of creating (and charging) twice.",
     tags: ["Deployments"],
     body: CreateDeploymentBodySchema,
     successStatus: 201,
     response: CreatedDeploymentResponseSchema,
-    errorStatuses: [400, 401, 402, 409, 422],
+    errorStatuses: [400, 401, 402, 403, 404, 409, 422, 503],
     retrySafe: false,
     idempotencyKey: true,
   }),
@@ -215,7 +223,8 @@ export const routes = {
     method: "get",
     path: "/v1/deployments",
     summary: "List deployments with pagination and filtering",
-    description: "The caller's active deployments, offset-paginated (skip/limit, hasMore).",
+    description:
+      "The caller's active (or, with state=closed, closed) deployments, oldest first (newest with reverse=true), filtered by a substring of the name or dseq, offset-paginated (skip, limit at most 100, default 100; page on hasMore).",
     tags: ["Deployments"],
     query: ListDeploymentsQuerySchema,
     successStatus: 200,
@@ -228,12 +237,28 @@ export const routes = {
     method: "get",
     path: "/v1/deployments/{dseq}",
     summary: "Get a deployment",
-    description: "Deployment, leases with provider status (null when unreachable) and escrow account.",
+    description:
+      "Deployment, leases with provider status (null when unreachable), escrow account, name and the stored definition (consoleSettings).",
     tags: ["Deployments"],
     params: DseqParamsSchema,
     successStatus: 200,
-    response: DeploymentResponseSchema,
+    response: DeploymentDetailResponseSchema,
     errorStatuses: [400, 401, 404],
+    retrySafe: true,
+  }),
+  patchDeployment: defineRoute({
+    operationId: "patchDeployment",
+    method: "patch",
+    path: "/v1/deployments/{dseq}",
+    summary: "Patch a deployment",
+    description:
+      "Changes the stored definition per service (image, command, args, env, credentials, expose, storage), the name, or secret values, then sends the new manifest to every lease's provider. Guarded by ifManifestVersion (409 deployment_definition_changed when the deployment moved on; an identical retry succeeds), so it is safe to retry.",
+    tags: ["Deployments"],
+    params: DseqParamsSchema,
+    body: PatchDeploymentBodySchema,
+    successStatus: 200,
+    response: PatchedDeploymentResponseSchema,
+    errorStatuses: [400, 401, 403, 404, 409, 500, 503],
     retrySafe: true,
   }),
   updateDeployment: defineRoute({
@@ -241,13 +266,15 @@ export const routes = {
     method: "put",
     path: "/v1/deployments/{dseq}",
     summary: "Update a deployment",
-    description: "Replaces the SDL; the manifest is re-sent to every lease's provider.",
+    description:
+      "Deprecated (use PATCH): replaces the SDL, optionally renames; secret references resolve to the stored values, and the manifest is re-sent to every lease's provider.",
     tags: ["Deployments"],
     params: DseqParamsSchema,
     body: UpdateDeploymentBodySchema,
     successStatus: 200,
     response: DeploymentResponseSchema,
     errorStatuses: [400, 401, 404],
+    deprecated: true,
     retrySafe: true,
   }),
   closeDeployment: defineRoute({
@@ -271,7 +298,7 @@ export const routes = {
     path: "/v1/deposit-deployment",
     summary: "Deposit into a deployment",
     description:
-      "Adds `deposit` dollars to the escrow. Deprecated on the live API (managed deployments are funded automatically). Send an Idempotency-Key so a repeat is not charged twice.",
+      "Adds `deposit` dollars to the escrow. Deprecated: with automatic funding (the live API, `--funding auto`) it is answered but moves nothing; with `--funding deposit` (AEP-63) it deposits. Send an Idempotency-Key so a repeat is not charged twice.",
     tags: ["Deployments"],
     body: DepositDeploymentBodySchema,
     successStatus: 200,
@@ -295,6 +322,48 @@ export const routes = {
     errorStatuses: [400, 401, 402, 404, 422],
     retrySafe: false,
     idempotencyKey: true,
+  }),
+
+  getDeploymentNames: defineRoute({
+    operationId: "getDeploymentNames",
+    method: "get",
+    path: "/v1/deployment-names",
+    summary: "Get deployment names",
+    description:
+      "Names of up to 100 of the caller's deployments (closed ones too), null for one without a name.",
+    tags: ["Deployments"],
+    query: DeploymentNamesQuerySchema,
+    successStatus: 200,
+    response: DeploymentNamesResponseSchema,
+    errorStatuses: [400, 401],
+    retrySafe: true,
+  }),
+  getDeploymentFundingConfig: defineRoute({
+    operationId: "getDeploymentFundingConfig",
+    method: "get",
+    path: "/v1/deployment-funding-config",
+    summary: "Get the automatic funding configuration",
+    description:
+      "Public and cacheable: target runway, balance headroom and default deposit. 404 on a server without automatic funding (`--funding deposit`), as on the API before it.",
+    tags: ["Deployments"],
+    successStatus: 200,
+    response: DeploymentFundingConfigResponseSchema,
+    errorStatuses: [404],
+    retrySafe: true,
+    public: true,
+  }),
+  getSdlSecretsContext: defineRoute({
+    operationId: "getSdlSecretsContext",
+    method: "get",
+    path: "/v1/sdl-secrets-context",
+    summary: "Get SDL secrets encryption context",
+    description:
+      "The key to seal secret values to (RSA-OAEP-256 / A256GCM compact JWE), its kid, the caller's id (sub) and the protected-header claims a seal must carry. Answered bare and in `data`.",
+    tags: ["SDL Secrets"],
+    successStatus: 200,
+    response: SdlSecretsContextResponseSchema,
+    errorStatuses: [401, 503],
+    retrySafe: true,
   }),
 
   listBids: defineRoute({
@@ -329,7 +398,7 @@ export const routes = {
     path: "/v1/leases",
     summary: "Create leases and send manifest",
     description:
-      "Accepts one bid per group and sends the manifest to the providers. The body is not wrapped in `data`. Idempotent: when the deployment already has a non-closed lease, creation is skipped and the manifest re-sent.",
+      "Accepts one bid per group and sends the deployment's manifest (built from its stored definition, secrets resolved) to the providers; `manifest` is optional and deprecated. The body is not wrapped in `data`. Idempotent: when the deployment already has a non-closed lease, creation is skipped and the manifest re-sent.",
     tags: ["Leases"],
     body: CreateLeaseBodySchema,
     successStatus: 200,
@@ -474,11 +543,12 @@ export const routes = {
     method: "patch",
     path: "/v2/deployment-settings/{dseq}",
     summary: "Update deployment settings",
-    description: "Upsert; userId defaults to the caller.",
+    description:
+      "Extends the runtime limit (the new total: at most 48 hours more per request, 8,760 overall; never lowered or removed). autoTopUpEnabled is read-only with automatic funding. Upsert; userId defaults to the caller.",
     tags: ["Deployment Settings"],
     params: DseqParamsSchema,
     query: DeploymentSettingV2QuerySchema,
-    body: UpdateDeploymentSettingBodySchema,
+    body: UpdateDeploymentSettingV2BodySchema,
     successStatus: 200,
     response: DeploymentSettingResponseSchema,
     errorStatuses: [400, 401, 404],

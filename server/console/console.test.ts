@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { sealSdlSecrets, type SdlSecretsContext } from "../../sdk";
 import { startServer, type RunningServer } from "../index";
 import { launchChromium } from "../test-support/chromium";
 import { helloSdl } from "../test-support/http";
@@ -239,7 +240,8 @@ describe("web console in Chromium", () => {
     await page.getByRole("link", { name: "Deployments", exact: true }).click();
     await page.getByRole("heading", { name: "Deployments", level: 1 }).waitFor();
     const card = page.locator(`[data-dseq="${dseq}"]`);
-    await card.getByRole("link", { name: `Deployment ${dseq}` }).waitFor();
+    await card.getByRole("link", { name: "web", exact: true }).waitFor();
+    await card.getByText(dseq, { exact: true }).waitFor();
     await card.getByRole("link", { name: uri }).waitFor();
 
     const fresh = (await api("GET", `/v1/deployments/${dseq}`, userKey)).body.data;
@@ -253,8 +255,9 @@ describe("web console in Chromium", () => {
   });
 
   test("the detail shows logs and events, adds funds and closes after confirmation", async () => {
-    await page.getByRole("link", { name: `Deployment ${dseq}` }).click();
-    await page.getByRole("heading", { name: `Deployment ${dseq}`, level: 1 }).waitFor();
+    await page.locator(`[data-dseq="${dseq}"]`).getByRole("link", { name: "web", exact: true }).click();
+    await page.getByRole("heading", { name: "web", level: 1 }).waitFor();
+    await page.getByText("No secrets.").waitFor();
     await page.getByRole("link", { name: uri }).waitFor();
     const logs = (await api("GET", `/v1/logs/${dseq}`, userKey)).body.data as Json[];
     const events = (await api("GET", `/v1/events/${dseq}`, userKey)).body.data as Json[];
@@ -287,7 +290,7 @@ describe("web console in Chromium", () => {
       .waitFor();
 
     await page.getByRole("button", { name: "Close deployment" }).click();
-    const dialog = page.getByRole("dialog", { name: `Close deployment ${dseq}?` });
+    const dialog = page.getByRole("dialog", { name: `Close “web” (${dseq})?` });
     await dialog.waitFor();
     await shot("close-dialog", false);
     await dialog.getByRole("button", { name: "Keep it running" }).click();
@@ -304,6 +307,59 @@ describe("web console in Chromium", () => {
       .getByTestId("balance")
       .filter({ hasText: usd(refunded) })
       .waitFor();
+    await page.getByTestId("close-reason").filter({ hasText: "closed by its owner" }).waitFor();
+  });
+
+  test("names, the runtime left, secrets by name only, and the closed deployments view", async () => {
+    const sdl = SDL.replace(
+      "    image: nginx:1.25.3\n",
+      '    image: nginx:1.25.3\n    env:\n      - "DB_PASSWORD=ac-secret://DB_PASSWORD"\n      - "MODE=production"\n',
+    );
+    const value = `console-secret-${Date.now()}`;
+    const context = (await api("GET", "/v1/sdl-secrets-context", userKey)).body.data as SdlSecretsContext;
+    const sealedSecrets = await sealSdlSecrets(context, { DB_PASSWORD: value }, { sdl });
+    const { dseq: named } = await deployThroughApi(api, userKey, {
+      sdl,
+      name: "api-prod",
+      runtimeLimitHours: 2,
+      sealedSecrets,
+    });
+
+    await page.goto(`${server.url}/console/#/deployments`);
+    const card = page.locator(`[data-dseq="${named}"]`);
+    await card.getByRole("link", { name: "api-prod", exact: true }).waitFor();
+    assert.match(
+      (await card.getByTestId("runtime").textContent()) ?? "",
+      /^2 h: (2 hours|1 hour|\d+ minutes) left/,
+    );
+    await card.getByRole("link", { name: "api-prod", exact: true }).click();
+    await page.getByRole("heading", { name: "api-prod", level: 1 }).waitFor();
+    await page.getByTestId("secret-names").getByText("DB_PASSWORD").waitFor();
+    assert.match((await page.getByTestId("runtime").textContent()) ?? "", /left/);
+    await shot("deployment-detail-secrets");
+    assert.equal(
+      await page.content().then((html) => html.includes(value)),
+      false,
+      "the value is never on the page",
+    );
+
+    await page.getByRole("link", { name: "← All deployments" }).click();
+    await page.getByRole("link", { name: "Closed", exact: true }).click();
+    await page
+      .getByRole("link", { name: "Closed", exact: true })
+      .and(page.locator('[aria-current="page"]'))
+      .waitFor();
+    const closedCard = page.locator(`[data-dseq="${dseq}"]`);
+    await closedCard.getByTestId("close-reason").filter({ hasText: "closed by its owner" }).waitFor();
+    assert.equal(
+      await page.locator(`[data-dseq="${named}"]`).count(),
+      0,
+      "active ones are not in the archive",
+    );
+    await shot("deployments-closed");
+    await page.getByRole("link", { name: "Active", exact: true }).click();
+    await page.locator(`[data-dseq="${named}"]`).getByRole("link", { name: "api-prod", exact: true }).click();
+    await page.getByRole("heading", { name: "api-prod", level: 1 }).waitFor();
   });
 
   test("every page is readable at 360 px without sideways scrolling", async () => {
@@ -317,7 +373,7 @@ describe("web console in Chromium", () => {
       await shot("phone-deployments");
 
       await page.goto(`${server.url}/console/#/deployments/${second}`);
-      await page.getByRole("heading", { name: `Deployment ${second}` }).waitFor();
+      await page.getByText(second, { exact: true }).waitFor();
       await page.getByRole("heading", { name: "Events" }).waitFor();
       await expectNoHorizontalScroll();
       await shot("phone-deployment-detail");
@@ -364,8 +420,9 @@ describe("web console in Chromium", () => {
 async function deployThroughApi(
   api: (method: string, path: string, key: string, body?: unknown) => Promise<{ status: number; body: Json }>,
   key: string,
+  extra: Record<string, unknown> = {},
 ): Promise<{ dseq: string; uri: string }> {
-  const created = await api("POST", "/v1/deployments", key, { data: { sdl: SDL, deposit: 5 } });
+  const created = await api("POST", "/v1/deployments", key, { data: { sdl: SDL, deposit: 5, ...extra } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const { dseq, manifest } = created.body.data as { dseq: string; manifest: string };
 

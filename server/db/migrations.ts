@@ -207,6 +207,52 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_console_api_2026_11": {
+    // Names, runtime limits, sealed secrets and the keys that protect them (issue 14).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("deployments").addColumn("name", "text").execute();
+      await db.schema.alterTable("deployments").addColumn("runtime_limit_hours", "integer").execute();
+      // Null until a lease anchors the limit (epoch ms).
+      await db.schema.alterTable("deployments").addColumn("runtime_ends_at", "bigint").execute();
+
+      // A deployment's secret values: names in clear (the console shows them), values encrypted.
+      await db.schema
+        .createTable("deployment_secrets")
+        .addColumn("user_id", "varchar(36)", (c) => c.notNull())
+        .addColumn("dseq", "bigint", (c) => c.notNull())
+        .addColumn("names_json", "text", (c) => c.notNull())
+        .addColumn("ciphertext", "text", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("deployment_secrets_pk", ["user_id", "dseq"])
+        .addForeignKeyConstraint(
+          "deployment_secrets_deployment",
+          ["user_id", "dseq"],
+          "deployments",
+          ["user_id", "dseq"],
+          (c) => c.onDelete("cascade"),
+        )
+        .execute();
+
+      // The key pairs clients seal secrets to: the newest unretired one is live.
+      await db.schema
+        .createTable("sealing_keys")
+        .addColumn("kid", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("public_jwk", "text", (c) => c.notNull())
+        .addColumn("private_key", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("retired_at", "bigint")
+        .execute();
+
+      // Server-wide values: the check of the secrets key, and the key itself when the database
+      // keeps it (PostgreSQL without --secrets-key, so that replicas share it).
+      await db.schema
+        .createTable("server_secrets")
+        .addColumn("name", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -61,11 +61,45 @@ export interface DeploymentsTable {
   escrow_settled_height: number;
   escrow_rate: string;
   /**
-   * The block at which the escrow runs dry at the current rate (null: rate 0, never). Nothing
-   * changes between writes, so it is computed on each write and lets listings filter out
-   * deployments that closed lazily without touching them.
+   * The next block at which the stored row stops telling the truth without a write (null: never):
+   * the escrow runs dry, an automatic top-up is due (`--funding auto`), or the runtime limit ends,
+   * whichever comes first. Nothing changes between writes, so it is computed on each write; reads
+   * and listings settle (and persist) a deployment once the chain has reached it.
    */
   escrow_dry_height: number | null;
+  /** Shown wherever the deployment is listed (null: created before names were recorded). */
+  name: string | null;
+  /** Runtime limit in hours (null: always-on funding). */
+  runtime_limit_hours: number | null;
+  /** When the runtime limit ends (epoch ms); null until a lease anchors it. */
+  runtime_ends_at: number | null;
+}
+
+export interface DeploymentSecretsTable {
+  user_id: string;
+  dseq: number;
+  /** JSON array of the secret names, sorted (never values). */
+  names_json: string;
+  /** base64url(iv | tag | AES-256-GCM ciphertext) of the JSON name -> value map. */
+  ciphertext: string;
+  updated_at: number;
+}
+
+export interface SealingKeysTable {
+  kid: string;
+  /** The public RSA key as a JWK ({kty, n, e}). */
+  public_jwk: string;
+  /** base64url(iv | tag | AES-256-GCM ciphertext) of the PKCS#8 private key. */
+  private_key: string;
+  created_at: number;
+  /** Set when rotated out: seals to it are refused (409). */
+  retired_at: number | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
 }
 
 export interface ManifestVersionsTable {
@@ -143,4 +177,7 @@ export interface Database {
   leases: LeasesTable;
   idempotency_keys: IdempotencyKeysTable;
   deployment_settings: DeploymentSettingsTable;
+  deployment_secrets: DeploymentSecretsTable;
+  sealing_keys: SealingKeysTable;
+  server_secrets: ServerSecretsTable;
 }

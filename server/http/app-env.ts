@@ -5,6 +5,8 @@ export interface AppVariables {
   requestId: string;
   /** Set when the request carried a valid API key. */
   userId?: string;
+  /** Headers a handler adds to its answer (Cache-Control, Deprecation); see `answerHeader`. */
+  answerHeaders?: Record<string, string>;
 }
 
 export interface AppEnv {

@@ -38,6 +38,31 @@ describe("server surface: /, /status, /v1/doc, /v1/swagger, admin clock, faults,
       doc.paths["/v1/deployments/{dseq}"].get.responses["404"].content["application/json"].schema.$ref,
       "#/components/schemas/ErrorBody",
     );
+    // The 2026-11 API: every new field and route, deprecations, the public funding config.
+    const create = doc.paths["/v1/deployments"].post.requestBody.content["application/json"].schema;
+    const createData = create.properties.data.properties;
+    for (const field of [
+      "sdl",
+      "deposit",
+      "name",
+      "runtimeLimitHours",
+      "sealedSecrets",
+      "inheritSecretsFrom",
+    ])
+      assert.ok(createData[field], `create: ${field}`);
+    assert.equal(createData.deposit.deprecated, true);
+    assert.equal(doc.paths["/v1/deployments/{dseq}"].put.deprecated, true, "PUT is deprecated");
+    assert.equal(doc.paths["/v1/deployments/{dseq}"].patch.operationId, "patchDeployment");
+    assert.deepEqual(doc.paths["/v1/deployment-funding-config"].get.security, [], "public");
+    const detail = JSON.stringify(doc.components.schemas.DeploymentDetail);
+    for (const field of ["name", "consoleSettings", "settings"])
+      assert.match(detail, new RegExp(`"${field}"`));
+    const list = doc.paths["/v1/deployments"].get.parameters.map((p: { name: string }) => p.name);
+    assert.deepEqual(list.sort(), ["limit", "reverse", "search", "skip", "state"]);
+    const settings = JSON.stringify(doc.paths["/v2/deployment-settings/{dseq}"].patch.requestBody);
+    assert.match(settings, /runtimeLimitHours/);
+    assert.ok(doc.paths["/v1/sdl-secrets-context"].get);
+    assert.ok(doc.paths["/v1/deployment-names"].get);
   });
 
   test("/v1/swagger loads only its own assets from this server, each with its type, cached a year", async () => {

@@ -73,7 +73,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 
   registerRoutes(
     app,
-    contractRoutes(services),
+    contractRoutes(services, config),
     (route) =>
       route.method === "post"
         ? [
@@ -110,7 +110,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   });
   app.route("/", swaggerUiRoutes({ path: "/v1/swagger", docUrl: "/v1/doc" }));
 
-  if (config.adminRoutes && config.adminToken) app.route("/", adminRoutes(services.clock, config.adminToken));
+  if (config.adminRoutes && config.adminToken)
+    app.route("/", adminRoutes(services.clock, config.adminToken, services.secrets.keys));
   if (options.consoleApp) app.route("/console", options.consoleApp());
   return app;
 }

@@ -91,6 +91,11 @@ const DOMAIN_STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   not_found: 404,
   invalid_input: 400,
   insufficient_funds: 402,
+  forbidden: 403,
+  conflict: 409,
+  unprocessable: 422,
+  unavailable: 503,
+  broken_state: 500,
 };
 
 /** The 400 body of a request that failed schema validation, issues included (path, code, message). */
@@ -116,7 +121,8 @@ export function errorResponse(error: unknown, c: Context, onUnexpected: (error: 
   if (error instanceof ApiError) return c.json(error.toBody(), error.status);
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
-    return c.json(new ApiError(status, error.message).toBody(), status);
+    const options = error.code ? { code: error.code } : {};
+    return c.json(new ApiError(status, error.message, options).toBody(), status);
   }
   if (error instanceof BareError) return c.json({ error: error.message }, error.status);
   if (error instanceof HTTPException) {

@@ -10,8 +10,16 @@ import { JsonBody, JsonStream } from "./json-body";
 import { jsonResponse } from "./request-id";
 import type { Handlers, RouteHandler } from "./route-handler";
 
-/** Operations that answer anonymous callers too (the live balances endpoint takes `?address=`). */
-const ANONYMOUS_ALLOWED: ReadonlySet<OperationId> = new Set(["getBalances"]);
+/**
+ * Operations that answer anonymous callers too: the live balances endpoint takes `?address=`, and
+ * public routes (the funding configuration) need no key at all.
+ */
+const ANONYMOUS_ALLOWED: ReadonlySet<OperationId> = new Set([
+  "getBalances",
+  ...(Object.values(routes) as RouteDefinition[])
+    .filter((r) => r.public)
+    .map((r) => r.operationId as OperationId),
+]);
 
 export const SECURITY: Record<string, string[]>[] = [{ ApiKeyAuth: [] }, { BearerAuth: [] }];
 
@@ -56,7 +64,7 @@ export function registerRoutes(
       ...(route.description ? { description: route.description } : {}),
       tags: [...route.tags],
       ...(route.deprecated ? { deprecated: true } : {}),
-      security: SECURITY,
+      security: route.public ? [] : SECURITY,
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),

@@ -37,10 +37,16 @@ export function jsonResponse(
   body: string | ReadableStream<Uint8Array>,
   status: number,
 ): Response {
+  const extra = c.get("answerHeaders");
   const response = new Response(body, {
     status,
-    headers: { "content-type": "application/json", [HEADER_KEY]: c.get("requestId") },
+    headers: { "content-type": "application/json", [HEADER_KEY]: c.get("requestId"), ...extra },
   });
   tagged.add(response);
   return response;
+}
+
+/** Adds a header to the JSON answer a contract route's handler returns (see `jsonResponse`). */
+export function answerHeader(c: Context<AppEnv>, name: string, value: string): void {
+  c.set("answerHeaders", { ...c.get("answerHeaders"), [name.toLowerCase()]: value });
 }

@@ -13,6 +13,8 @@ interface Operation {
   operationId: string;
   hasBody: boolean;
   pathParams: string[];
+  /** Documented without security requirements: answered without a key. */
+  isPublic: boolean;
 }
 
 interface Ids {
@@ -42,12 +44,14 @@ const EXAMPLE_BODIES: Record<string, (ids: Ids, manifest: string) => unknown> = 
   updateDeploymentSettingV1: () => ({ data: { autoTopUpEnabled: false } }),
   createDeploymentSetting: (ids) => ({ data: { dseq: ids.dseq, autoTopUpEnabled: true } }),
   updateDeploymentSetting: () => ({ data: { autoTopUpEnabled: false } }),
+  patchDeployment: () => ({ data: { services: { web: { image: "nginx:1.27" } }, name: "probe" } }),
 };
 
 /** Query strings that point at the user's things (routes whose target is in the query). */
 const QUERIES: Record<string, (ids: Ids) => string> = {
   listBids: (ids) => `?dseq=${ids.dseq}`,
   listWallets: (ids) => `?userId=${ids.userId}`,
+  getDeploymentNames: (ids) => `?dseq=${ids.dseq}`,
 };
 
 /** Operations whose target is the caller itself, so "another user's id" does not apply. */
@@ -62,6 +66,8 @@ const SELF_ONLY = new Set([
   "listDeployments",
   "getBalances",
   "getCurrentUser",
+  "getSdlSecretsContext",
+  "getDeploymentFundingConfig",
 ]);
 
 const HOSTILE_STRINGS = [
@@ -106,7 +112,12 @@ describe("security sweep over every route of /v1/doc", () => {
         string,
         Record<
           string,
-          { operationId: string; requestBody?: unknown; parameters?: { in: string; name: string }[] }
+          {
+            operationId: string;
+            requestBody?: unknown;
+            parameters?: { in: string; name: string }[];
+            security?: unknown[];
+          }
         >
       >;
     };
@@ -117,6 +128,7 @@ describe("security sweep over every route of /v1/doc", () => {
         operationId: op.operationId,
         hasBody: op.requestBody !== undefined,
         pathParams: (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
+        isPublic: op.security?.length === 0,
       })),
     );
     const setUp = async (email: string): Promise<{ api: Caller; ids: Ids; manifest: string }> => {
@@ -148,7 +160,11 @@ describe("security sweep over every route of /v1/doc", () => {
 
   test("every route without credentials -> 401 Unauthorized", async () => {
     const anonymous = client(server.url);
-    for (const op of operations) {
+    assert.deepEqual(
+      operations.filter((o) => o.isPublic).map((o) => o.operationId),
+      ["getDeploymentFundingConfig"],
+    );
+    for (const op of operations.filter((o) => !o.isPublic)) {
       const body = op.hasBody ? EXAMPLE_BODIES[op.operationId]?.(aliceIds, "[]") : undefined;
       const answer = await anonymous(op.method, fillPath(op.path, aliceIds), body);
       assert.equal(answer.status, 401, `${op.method} ${op.path}: ${answer.text}`);
@@ -166,6 +182,10 @@ describe("security sweep over every route of /v1/doc", () => {
       );
       if (op.operationId === "listWallets") {
         assert.deepEqual(answer.body, { data: [] }, "another user's wallet is simply not listed");
+        continue;
+      }
+      if (op.operationId === "getDeploymentNames") {
+        assert.deepEqual(answer.body, { data: { [bobIds.dseq]: null } }, "another user's name is not told");
         continue;
       }
       assert.equal(answer.status, 404, `${op.method} ${op.path}: ${answer.text}`);

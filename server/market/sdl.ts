@@ -5,6 +5,7 @@
  * `signedBy.anyOf`, then `generateManifest`, `manifestToSortedJSON(groups)` and
  * `generateManifestVersion(groups)` (base64 = the on-chain deployment hash).
  */
+import { secretReferenceName } from "./secrets";
 import {
   generateManifest,
   generateManifestVersion,
@@ -93,12 +94,20 @@ export interface OrderGroup {
 }
 
 export interface CompiledSdl {
-  /** `manifestToSortedJSON(groups)`: the string clients pass back verbatim to POST /v1/leases. */
+  /**
+   * `manifestToSortedJSON(groups)`: the string clients pass back verbatim to POST /v1/leases.
+   * Unresolved: secret values appear as their `ac-secret://` references.
+   */
   manifest: string;
-  /** base64 of `generateManifestVersion(groups)`: the deployment `hash`. */
+  /**
+   * base64 of `generateManifestVersion(groups)` over the groups with secret values resolved (what
+   * the provider receives and checks against the chain): the deployment `hash`.
+   */
   hash: string;
-  /** One per placement group; gseq = index + 1. */
+  /** One per placement group; gseq = index + 1. Unresolved, like `manifest`. */
   groups: OrderGroup[];
+  /** The secret names the SDL references (`ac-secret://NAME`), sorted. */
+  references: string[];
 }
 
 export interface CompileSdlOptions {
@@ -106,6 +115,11 @@ export interface CompileSdlOptions {
   denom: string;
   /** Appended to each placement's `signedBy.anyOf` (live: MANAGED_WALLET_LEASE_ALLOWED_AUDITORS). */
   allowedAuditors?: readonly string[];
+  /**
+   * Values of the SDL's secret references, resolved into the manifest the version (`hash`) is
+   * computed over. A reference without a value stays a reference (callers check first).
+   */
+  secrets?: Readonly<Record<string, string>>;
 }
 
 /** The SDL cannot be compiled; `message` is the live API's 400 message. */
@@ -133,15 +147,77 @@ export async function compileSdl(sdl: string, options: CompileSdlOptions): Promi
   }
   if (!result.ok) throw new InvalidSdlError(result.value.map((e) => e.message));
   const { groups, groupSpecs } = result.value;
-  const version = await generateManifestVersion(groups);
+  const references = secretReferencesOf(groups);
+  const version = await generateManifestVersion(resolveSecrets(groups, options.secrets ?? {}));
   return {
     manifest: manifestToSortedJSON(groups),
     hash: Buffer.from(version).toString("base64"),
+    references,
     groups: groupSpecs.map((spec) => {
       const manifestGroup = groups.find((g) => g.name === spec.name);
       return toOrderGroup(spec, manifestGroup?.services ?? []);
     }),
   };
+}
+
+type ManifestGroups = Extract<ReturnType<typeof generateManifest>, { ok: true }>["value"]["groups"];
+
+/**
+ * The secret names referenced by env values (`NAME=ac-secret://SECRET`) and registry credentials
+ * (username, password). A value with the reserved `ac-` prefix that is not a valid reference is an
+ * invalid SDL, as on the live API.
+ */
+function secretReferencesOf(groups: ManifestGroups): string[] {
+  const names = new Set<string>();
+  const problems: string[] = [];
+  const visit = (value: string, where: string) => {
+    if (!value.startsWith("ac-")) return;
+    const name = secretReferenceName(value);
+    if (name) names.add(name);
+    else
+      problems.push(
+        `${where} starts with the reserved prefix "ac-" but is not a secret reference ac-secret://NAME (NAME: [A-Za-z_][A-Za-z0-9_]{0,63})`,
+      );
+  };
+  for (const group of groups) {
+    for (const service of group.services) {
+      for (const entry of service.env) {
+        const equals = entry.indexOf("=");
+        if (equals >= 0)
+          visit(entry.slice(equals + 1), `env ${entry.slice(0, equals)} of service ${service.name}`);
+      }
+      if (service.credentials) {
+        visit(service.credentials.username, `credentials.username of service ${service.name}`);
+        visit(service.credentials.password, `credentials.password of service ${service.name}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new InvalidSdlError(problems);
+  return [...names].sort();
+}
+
+/** The groups with every reference that has a value replaced by it (a copy; the input is kept). */
+function resolveSecrets(groups: ManifestGroups, secrets: Readonly<Record<string, string>>): ManifestGroups {
+  if (Object.keys(secrets).length === 0) return groups;
+  const resolve = (value: string) => {
+    const name = secretReferenceName(value);
+    return name !== undefined && Object.hasOwn(secrets, name) ? (secrets[name] as string) : value;
+  };
+  return groups.map((group) => ({
+    ...group,
+    services: group.services.map((service) => ({
+      ...service,
+      env: service.env.map((entry) => {
+        const equals = entry.indexOf("=");
+        return equals < 0 ? entry : `${entry.slice(0, equals + 1)}${resolve(entry.slice(equals + 1))}`;
+      }),
+      credentials: service.credentials && {
+        ...service.credentials,
+        username: resolve(service.credentials.username),
+        password: resolve(service.credentials.password),
+      },
+    })),
+  }));
 }
 
 function parseSdlYaml(sdl: string): unknown {

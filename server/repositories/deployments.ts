@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { PreparedQuery } from "../db/prepared-query";
 import type { Database, DeploymentsTable, EscrowDepositsTable, ManifestVersionsTable } from "../db/schema";
 import { MAX_IN_LIST } from "./leases";
@@ -7,7 +7,7 @@ export type DeploymentRow = DeploymentsTable;
 export type EscrowDepositRow = EscrowDepositsTable;
 export type ManifestVersionRow = ManifestVersionsTable;
 
-/** Columns a listing needs: no SDL, manifest or groups text (list items show no provider status). */
+/** Columns a listing needs: no SDL or manifest text (list items show no provider status). */
 const LIST_COLUMNS = [
   "user_id",
   "dseq",
@@ -24,12 +24,16 @@ const LIST_COLUMNS = [
   "escrow_settled_height",
   "escrow_rate",
   "escrow_dry_height",
+  "name",
+  "runtime_limit_hours",
+  "runtime_ends_at",
+  "groups_json",
 ] as const;
 
 export type DeploymentListRow = Pick<DeploymentRow, (typeof LIST_COLUMNS)[number]>;
 
-/** What reading one deployment needs: the list columns plus its groups (for the lease status). */
-const SUMMARY_COLUMNS = [...LIST_COLUMNS, "groups_json"] as const;
+/** What reading one deployment needs: the list columns plus its stored SDL (consoleSettings). */
+const SUMMARY_COLUMNS = [...LIST_COLUMNS, "sdl"] as const;
 
 export type DeploymentSummaryRow = Pick<DeploymentRow, (typeof SUMMARY_COLUMNS)[number]>;
 
@@ -62,60 +66,96 @@ export async function findDeployment(
   return query.executeTakeFirst();
 }
 
-/**
- * A page of the user's active deployments, newest first: an index range scan on
- * (user_id, state, dseq), so its cost follows the page (and the offset), not the user's history.
- */
-export async function listActivePage(
-  db: Kysely<Database>,
-  userId: string,
-  skip: number,
-  limit: number | undefined,
-): Promise<DeploymentListRow[]> {
-  // Both engines need a LIMIT before OFFSET; "all" is spelled as the largest safe integer.
-  return activePageQuery.execute(db, { userId, skip, limit: limit ?? Number.MAX_SAFE_INTEGER });
+export interface DeploymentFilter {
+  state: "active" | "closed";
+  /** Case-insensitive substring of the name or the dseq. */
+  search?: string | undefined;
 }
 
-const activePageQuery = new PreparedQuery(
-  (db: Kysely<Database>, p: { userId: string; skip: number; limit: number }) =>
-    db
-      .selectFrom("deployments")
-      .select(LIST_COLUMNS)
-      .where("user_id", "=", p.userId)
-      .where("state", "=", "active")
-      .orderBy("dseq", "desc")
-      .limit(p.limit)
-      .offset(p.skip),
-);
-
 /**
- * The next `limit` active deployments of the user below `beforeDseq`, newest first: how a large
- * listing continues after its first batch (a range scan from where the last batch ended, instead
- * of an ever larger OFFSET).
+ * A page of the user's deployments in a state, oldest first (newest with `reverse`), optionally
+ * those whose name or dseq contains `search`: an index range scan on (user_id, state, dseq) when
+ * there is no search, so its cost follows the page (and the offset), not the user's history.
  */
-export async function listActiveBefore(
+export async function listDeploymentPage(
   db: Kysely<Database>,
   userId: string,
-  beforeDseq: number,
-  limit: number,
+  filter: DeploymentFilter,
+  page: { skip: number; limit: number; reverse: boolean },
 ): Promise<DeploymentListRow[]> {
-  return activeBeforeQuery.execute(db, { userId, beforeDseq, limit });
+  if (!filter.search) {
+    const query = page.reverse ? newestFirstQuery : oldestFirstQuery;
+    return query.execute(db, { userId, state: filter.state, skip: page.skip, limit: page.limit });
+  }
+  return searchQuery(db, userId, filter)
+    .select(LIST_COLUMNS)
+    .orderBy("dseq", page.reverse ? "desc" : "asc")
+    .limit(page.limit)
+    .offset(page.skip)
+    .execute();
 }
 
-const activeBeforeQuery = new PreparedQuery(
-  (db: Kysely<Database>, p: { userId: string; beforeDseq: number; limit: number }) =>
-    db
-      .selectFrom("deployments")
-      .select(LIST_COLUMNS)
-      .where("user_id", "=", p.userId)
-      .where("state", "=", "active")
-      .where("dseq", "<", p.beforeDseq)
-      .orderBy("dseq", "desc")
-      .limit(p.limit),
-);
+/** How many of the user's deployments match (the active count is kept on the user; see users.ts). */
+export async function countDeployments(
+  db: Kysely<Database>,
+  userId: string,
+  filter: DeploymentFilter,
+): Promise<number> {
+  const row = await searchQuery(db, userId, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as("count"))
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
 
-/** Active deployments whose escrow ran dry at or before `height` but are not closed yet (usually none). */
-export async function listDryDeployments(
+function searchQuery(db: Kysely<Database>, userId: string, filter: DeploymentFilter) {
+  let query = db.selectFrom("deployments").where("user_id", "=", userId).where("state", "=", filter.state);
+  if (filter.search) {
+    const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(coalesce(${eb.ref("name")}, '')) like ${pattern} escape '\\'`,
+        sql<boolean>`cast(${eb.ref("dseq")} as varchar(20)) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  return query;
+}
+
+const pageQuery = (order: "asc" | "desc") =>
+  new PreparedQuery(
+    (db: Kysely<Database>, p: { userId: string; state: string; skip: number; limit: number }) =>
+      db
+        .selectFrom("deployments")
+        .select(LIST_COLUMNS)
+        .where("user_id", "=", p.userId)
+        .where("state", "=", p.state)
+        .orderBy("dseq", order)
+        .limit(p.limit)
+        .offset(p.skip),
+  );
+const oldestFirstQuery = pageQuery("asc");
+const newestFirstQuery = pageQuery("desc");
+
+/** The names of the user's deployments among `dseqs` (any state). */
+export async function listDeploymentNames(
+  db: Kysely<Database>,
+  userId: string,
+  dseqs: readonly number[],
+): Promise<{ dseq: number; name: string | null }[]> {
+  if (dseqs.length === 0) return [];
+  return db
+    .selectFrom("deployments")
+    .select(["dseq", "name"])
+    .where("user_id", "=", userId)
+    .where("dseq", "in", dseqs)
+    .execute();
+}
+
+/**
+ * Active deployments whose next settlement height (escrow dry, a top-up due, the runtime limit
+ * over) is at or before `height` but that have not been settled since (usually none).
+ */
+export async function listDueDeployments(
   db: Kysely<Database>,
   userId: string,
   height: number,

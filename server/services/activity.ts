@@ -15,6 +15,7 @@ import {
 import { listManifestVersions, type ManifestVersionRow } from "../repositories/deployments";
 import { listLeases, type LeaseRow } from "../repositories/leases";
 import type { DeploymentService } from "./deployments";
+import { RUNTIME_LIMIT_REASON } from "./deployment-view";
 import { LEASE_CLOSED_INSUFFICIENT_FUNDS } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 
@@ -43,7 +44,7 @@ export class ActivityService {
   }
 
   async #timelines(userId: string, dseq: number): Promise<LeaseTimeline[]> {
-    await this.#deployments.settledOrThrow(userId, dseq);
+    const { row } = await this.#deployments.settledOrThrow(userId, dseq);
     const [leases, versions] = await Promise.all([
       listLeases(this.#ctx.db, userId, [dseq]),
       listManifestVersions(this.#ctx.db, userId, dseq),
@@ -67,7 +68,9 @@ export class ActivityService {
         createdAtMs: lease.created_at,
         startDelayMs: this.#ctx.config.startDelayMs,
         updates,
-        ...(closedAtMs !== undefined ? { closedAtMs, closeReason: closeReason(lease) } : {}),
+        ...(closedAtMs !== undefined
+          ? { closedAtMs, closeReason: closeReason(lease, row.close_reason) }
+          : {}),
         nowMs,
       };
       return [{ ...timeline, restarts: periodicRestarts(timeline, this.#ctx.config.faults.restartEveryMs) }];
@@ -94,8 +97,9 @@ function closedAt(lease: LeaseRow, timeOfHeight: (height: number) => number): nu
   return Math.max(lease.created_at, timeOfHeight(lease.closed_height));
 }
 
-function closeReason(lease: LeaseRow): string {
-  return lease.reason === LEASE_CLOSED_INSUFFICIENT_FUNDS
-    ? "escrow ran dry (insufficient funds)"
+function closeReason(lease: LeaseRow, deploymentReason: string | null): string {
+  if (lease.reason === LEASE_CLOSED_INSUFFICIENT_FUNDS) return "escrow ran dry (insufficient funds)";
+  return deploymentReason === RUNTIME_LIMIT_REASON
+    ? "the deployment's runtime limit ended"
     : "closed by the owner";
 }

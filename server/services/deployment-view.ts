@@ -1,9 +1,11 @@
 import type {
+  CloseReason,
   Deployment,
   DeploymentListItem,
   EscrowAccount,
   LeaseStatus,
   LeaseWithStatus,
+  ListedDeploymentSettings,
 } from "../../sdk/contract";
 import { decFromMicro, formatDec } from "../market";
 import type { DeploymentListRow, EscrowDepositRow } from "../repositories/deployments";
@@ -53,6 +55,8 @@ function escrowState(deployment: SettledDeployment): string {
 }
 
 export const INSUFFICIENT_FUNDS_REASON = "insufficient_funds";
+export const RUNTIME_LIMIT_REASON = "runtime_limit";
+export const OWNER_CLOSE_REASON = "owner";
 
 export function deploymentInfoView(owner: string, deployment: SettledDeployment) {
   return {
@@ -112,4 +116,22 @@ export function deploymentListItemView(
     leases: leases.map((lease) => leaseView(owner, lease, denom)),
     escrow_account: escrowAccountView(owner, deployment, deposits, denom),
   };
+}
+
+/** What the console holds about a deployment: name, runtime limit and when it ends, closed and why. */
+export function settingsView(
+  row: Pick<DeploymentListRow, "name" | "runtime_limit_hours" | "runtime_ends_at" | "state" | "close_reason">,
+): ListedDeploymentSettings {
+  const closed = row.state !== "active";
+  return {
+    name: row.name,
+    runtimeLimitHours: row.runtime_limit_hours,
+    runtimeEndsAt: row.runtime_ends_at === null ? null : new Date(row.runtime_ends_at).toISOString(),
+    closed,
+    closeReason: closed ? closeReasonOf(row.close_reason) : null,
+  };
+}
+
+function closeReasonOf(reason: string | null): CloseReason {
+  return reason === INSUFFICIENT_FUNDS_REASON || reason === RUNTIME_LIMIT_REASON ? reason : "owner";
 }

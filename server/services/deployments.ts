@@ -3,50 +3,66 @@ import type { Kysely } from "kysely";
 import type {
   CreatedDeployment,
   Deployment,
+  DeploymentDetail,
   DeploymentListItem,
+  DeploymentNames,
   LeaseStatus,
   Pagination,
+  PatchDeploymentBody,
+  PatchedDeployment,
 } from "../../sdk/contract";
 import { usdToMicro } from "../../sdk/money";
 import type { Database } from "../db/schema";
 import {
   addUsage,
+  checkSecretValues,
   compareGroupResources,
   compileSdl,
   decFromMicro,
-  decToMicroFloor,
+  deliverManifest,
   emptyUsage,
   findProvider,
   InvalidSdlError,
   leaseStatus,
   leaseUsage,
   offlineByFault,
+  patchSdl,
   planBids,
+  referencedValues,
   resourcesOffer,
+  SdlPatchError,
+  SecretRulesError,
   type CompiledSdl,
   type OrderGroup,
   type ProviderUsage,
 } from "../market";
-import { closeDeploymentBids, insertBids, type BidRow } from "../repositories/bids";
+import { insertBids, type BidRow } from "../repositories/bids";
 import {
+  countDeployments,
   findDeployment,
   findDeploymentSummary,
   insertEscrowDeposit,
   insertManifestVersion,
-  listActiveBefore,
-  listActivePage,
-  listDryDeployments,
+  listDeploymentNames,
+  listDeploymentPage,
+  listDueDeployments,
   listEscrowDeposits,
   updateDeployment,
   type DeploymentListRow,
   type DeploymentRow,
   type DeploymentSummaryRow,
 } from "../repositories/deployments";
-import { closeLeases, listActiveLeaseGroups, listLeases, type LeaseRow } from "../repositories/leases";
-import { activeDeploymentCount, addCredit, countActiveDeployment, spendCredit } from "../repositories/users";
-import { deploymentListItemView, deploymentView, type SettledDeployment } from "./deployment-view";
-import { InsufficientFundsError, InvalidInputError, NotFoundError } from "./errors";
-import { LEASE_CLOSED_OWNER, dryHeightOf, persistSettlement, settleInMemory } from "./escrow-ledger";
+import { listActiveLeaseGroups, listLeases, type LeaseRow } from "../repositories/leases";
+import { activeDeploymentCount, countActiveDeployment, spendCredit } from "../repositories/users";
+import {
+  deploymentListItemView,
+  deploymentView,
+  OWNER_CLOSE_REASON,
+  settingsView,
+  type SettledDeployment,
+} from "./deployment-view";
+import { ConflictError, InsufficientFundsError, InvalidInputError, NotFoundError } from "./errors";
+import { closeDeploymentAt, nextSettlementHeight, settleAndPersist, settleInMemory } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 import { VersionedCache } from "./versioned-cache";
 
@@ -56,8 +72,8 @@ export const INSUFFICIENT_BALANCE_MESSAGE =
 
 export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
 
-/** Deployments read and turned into list items at a time when a page is larger. */
-export const LIST_BATCH = 200;
+/** The default (and largest) page of GET /v1/deployments, as on the live API. */
+export const DEFAULT_PAGE = 100;
 
 /** A page of deployments: its pagination, and its deployments batch by batch (see `list`). */
 export interface DeploymentListing {
@@ -78,7 +94,7 @@ export const ALLOWED_AUDITORS = ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"]
  */
 export class DeploymentService {
   readonly #ctx: MarketContext;
-  readonly #views: VersionedCache<Deployment>;
+  readonly #views: VersionedCache<DeploymentDetail>;
   #lastDseq = 0;
 
   constructor(ctx: MarketContext) {
@@ -86,14 +102,28 @@ export class DeploymentService {
     this.#views = new VersionedCache(ctx.contentVersion, CACHED_VIEWS);
   }
 
-  async create(userId: string, sdl: string, depositUsd: number | undefined): Promise<CreatedDeployment> {
+  /**
+   * Creates a deployment: compiles the SDL, opens and checks its sealed secrets (and inherited
+   * ones), funds the escrow (the caller's deposit, or the default deposit with automatic funding)
+   * from the credit, plans the providers' bids; one transaction.
+   */
+  async create(userId: string, input: CreateDeploymentInput): Promise<CreatedDeployment> {
     const { config, clock } = this.#ctx;
-    if (depositUsd === undefined) throw new InvalidInputError("deposit is required");
-    if (depositUsd < config.minDepositUsd) {
-      throw new InvalidInputError(`Deposit too low: the minimum deposit is $${config.minDepositUsd}`);
+    const { sdl } = input;
+    let depositMicro: number;
+    if (config.funding === "auto") {
+      // The live API: `deposit` is deprecated and ignored; the platform funds every deployment.
+      depositMicro = this.#ctx.ledger.policy.defaultDepositMicro;
+    } else {
+      if (input.deposit === undefined) throw new InvalidInputError("deposit is required");
+      if (input.deposit < config.minDepositUsd) {
+        throw new InvalidInputError(`Deposit too low: the minimum deposit is $${config.minDepositUsd}`);
+      }
+      depositMicro = toMicro(input.deposit);
     }
-    const depositMicro = toMicro(depositUsd);
-    const compiled = await this.#compile(sdl);
+    const plain = await this.#compile(sdl);
+    const secrets = await this.#secretsForCreate(userId, input, plain);
+    const compiled = Object.keys(secrets).length > 0 ? await this.#compile(sdl, secrets) : plain;
     const now = clock.now();
     const height = clock.heightAt(now);
     const funds = decFromMicro(depositMicro);
@@ -122,6 +152,9 @@ export class DeploymentService {
         escrow_settled_height: height,
         escrow_rate: "0",
         escrow_dry_height: null,
+        name: input.name ?? defaultName(compiled.groups),
+        runtime_limit_hours: input.runtimeLimitHours ?? null,
+        runtime_ends_at: null,
       });
       await insertEscrowDeposit(trx, {
         id: crypto.randomUUID(),
@@ -139,6 +172,8 @@ export class DeploymentService {
         created_at: now,
       });
       await insertBids(trx, this.#plannedBids(userId, dseq, compiled.groups, now, usage));
+      if (Object.keys(secrets).length > 0)
+        await this.#ctx.secrets.store.save(trx, userId, dseq, secrets, now);
       return dseq;
     });
     return {
@@ -149,11 +184,43 @@ export class DeploymentService {
   }
 
   /**
+   * The values a new deployment stores: inherited ones (another of the caller's deployments, any
+   * state) under the sealed ones, kept only where the SDL references them; every reference must
+   * have a value and every sealed value a reference.
+   */
+  async #secretsForCreate(
+    userId: string,
+    input: CreateDeploymentInput,
+    compiled: CompiledSdl,
+  ): Promise<Record<string, string>> {
+    const { secrets } = this.#ctx;
+    let inherited: Record<string, string> = {};
+    if (input.inheritSecretsFrom !== undefined) {
+      const source = Number(input.inheritSecretsFrom);
+      if (!Number.isSafeInteger(source) || !(await findDeploymentSummary(this.#ctx.db, userId, source))) {
+        throw new NotFoundError(`Deployment ${input.inheritSecretsFrom} (inheritSecretsFrom) not found`);
+      }
+      inherited = await secrets.store.load(
+        this.#ctx.db,
+        userId,
+        source,
+        (message) => new ConflictError(message, { code: "inherited_secrets_unreadable" }),
+      );
+    }
+    const sealed = input.sealedSecrets
+      ? await secrets.opener.open(input.sealedSecrets, userId, input.sdl)
+      : {};
+    const values = referencedValues(compiled.references, { ...inherited, ...sealed });
+    checkSecrets(compiled.references, values, Object.keys(sealed));
+    return values;
+  }
+
+  /**
    * One deployment as the API shows it. The view is cached until the store changes, the next block
    * starts (escrow) or a lease's services change state (start delay), so repeated reads of an
    * unchanged deployment cost no query. The returned object is shared: callers must not mutate it.
    */
-  async get(userId: string, dseq: number): Promise<Deployment> {
+  async get(userId: string, dseq: number): Promise<DeploymentDetail> {
     const version = this.#views.version();
     const now = this.#ctx.clock.now();
     const key = `${userId}/${dseq}`;
@@ -167,9 +234,14 @@ export class DeploymentService {
       this.#ctx.owners.addressOf(userId),
     ]);
     const groups = parseGroups(settled.row.groups_json);
-    const view = deploymentView(owner, settled, leases, deposits, this.#ctx.config.denom, (lease) =>
-      this.#statusOf(settled.row, groups, lease),
-    );
+    const view: DeploymentDetail = {
+      ...deploymentView(owner, settled, leases, deposits, this.#ctx.config.denom, (lease) =>
+        this.#statusOf(settled.row, groups, lease),
+      ),
+      name: settled.row.name,
+      consoleSettings: { sdl: settled.row.sdl, manifestVersion: settled.row.hash },
+      settings: settingsView(settled.row),
+    };
     this.#views.set(key, version, view, this.#nextChangeOf(settled.row, leases, now));
     return view;
   }
@@ -188,56 +260,40 @@ export class DeploymentService {
   }
 
   /**
-   * A page of the user's active deployments, newest first. The pagination is known up front; the
-   * deployments come in batches of at most LIST_BATCH, each read when the previous one has been
-   * consumed, so a page of any size (the live API's default is every deployment) costs O(batch)
-   * memory. A page is not a snapshot: a deployment created or closed while a large one is read may
-   * or may not be in it, as with the live API's own queries.
+   * A page of the user's deployments: active (or closed) ones, oldest first (newest with
+   * `reverse`), those whose name or dseq contains `search`, at most 100. Deployments due a
+   * settlement (escrow dry, a top-up, the runtime limit over) are settled first, so the page and
+   * the total see them in their true state.
    */
-  async list(
-    userId: string,
-    skip: number | undefined,
-    limit: number | undefined,
-  ): Promise<DeploymentListing> {
+  async list(userId: string, query: ListQuery): Promise<DeploymentListing> {
     const height = this.#ctx.clock.height();
-    // Deployments whose escrow ran dry since their last write are closed first, so the page and
-    // the total (a counter, not a COUNT over the user's history) only see active ones.
-    for (const dry of await listDryDeployments(this.#ctx.db, userId, height))
-      await this.mutate(userId, dry, async () => undefined);
-    const from = skip ?? 0;
-    const [total, owner, first] = await Promise.all([
-      activeDeploymentCount(this.#ctx.db, userId),
+    for (const due of await listDueDeployments(this.#ctx.db, userId, height))
+      await this.mutate(userId, due, async () => undefined);
+    const filter = { state: query.state ?? "active", search: query.search || undefined } as const;
+    const skip = query.skip ?? 0;
+    const limit = Math.min(query.limit ?? DEFAULT_PAGE, DEFAULT_PAGE);
+    const [total, owner, rows] = await Promise.all([
+      filter.state === "active" && !filter.search
+        ? activeDeploymentCount(this.#ctx.db, userId)
+        : countDeployments(this.#ctx.db, userId, filter),
       this.#ctx.owners.addressOf(userId),
-      listActivePage(this.#ctx.db, userId, from, Math.min(limit ?? LIST_BATCH, LIST_BATCH)),
+      listDeploymentPage(this.#ctx.db, userId, filter, { skip, limit, reverse: query.reverse ?? false }),
     ]);
+    const items = rows.length > 0 ? await this.#listItems(userId, owner, height, rows) : [];
     return {
-      pagination: {
-        total,
-        skip: from,
-        limit: limit ?? total,
-        hasMore: limit !== undefined && from + limit < total,
-      },
-      batches: this.#listBatches(userId, owner, height, first, limit ?? Number.POSITIVE_INFINITY),
+      pagination: { total, skip, limit, hasMore: skip + rows.length < total },
+      batches: (async function* () {
+        if (items.length > 0) yield items;
+      })(),
     };
   }
 
-  /** The first batch (read at its offset), then the next ones, each continuing below the last dseq. */
-  async *#listBatches(
-    userId: string,
-    owner: string,
-    height: number,
-    first: DeploymentListRow[],
-    limit: number,
-  ): AsyncGenerator<DeploymentListItem[]> {
-    let rows = first;
-    let remaining = limit;
-    for (;;) {
-      if (rows.length > 0) yield await this.#listItems(userId, owner, height, rows);
-      remaining -= rows.length;
-      const last = rows.at(-1);
-      if (!last || rows.length < LIST_BATCH || remaining <= 0) return;
-      rows = await listActiveBefore(this.#ctx.db, userId, last.dseq, Math.min(remaining, LIST_BATCH));
-    }
+  /** The names of the caller's deployments among `dseqs` (null: none, or not the caller's). */
+  async names(userId: string, dseqs: readonly string[]): Promise<DeploymentNames> {
+    const numbers = dseqs.map(Number).filter((dseq) => Number.isSafeInteger(dseq));
+    const rows = await listDeploymentNames(this.#ctx.db, userId, [...new Set(numbers)]);
+    const byDseq = new Map(rows.map((row) => [String(row.dseq), row.name]));
+    return Object.fromEntries(dseqs.map((dseq) => [dseq, byDseq.get(dseq) ?? null]));
   }
 
   async #listItems(
@@ -253,50 +309,158 @@ export class DeploymentService {
     ]);
     const leasesOf = groupByDseq(leases);
     const depositsOf = groupByDseq(deposits);
-    return rows.map((row) =>
-      deploymentListItemView(
+    return rows.map((row) => ({
+      ...deploymentListItemView(
         owner,
         settleInMemory(row, height),
         leasesOf.get(row.dseq) ?? [],
         depositsOf.get(row.dseq) ?? [],
         this.#ctx.config.denom,
       ),
-    );
+      name: row.name,
+      groups: groupsView(owner, row, parseGroups(row.groups_json)),
+      settings: settingsView(row),
+    }));
   }
 
-  /** Replaces the SDL in place when the groups' resources are unchanged (new manifest and hash). */
-  async update(userId: string, dseq: number, sdl: string): Promise<Deployment> {
-    const compiled = await this.#compile(sdl);
+  /**
+   * Replaces the SDL in place when the groups' resources are unchanged (new manifest and hash),
+   * and renames when asked. Secret references resolve to the stored values (values the new SDL no
+   * longer references are forgotten); the manifest goes to every active lease's provider.
+   */
+  async update(userId: string, dseq: number, sdl: string, name?: string): Promise<Deployment> {
+    const plain = await this.#compile(sdl);
+    const stored = await this.#ctx.secrets.store.load(this.#ctx.db, userId, dseq);
+    const values = referencedValues(plain.references, stored);
+    checkSecrets(plain.references, values, []);
+    const compiled = Object.keys(values).length > 0 ? await this.#compile(sdl, values) : plain;
+    let delivered = false;
     await this.mutate(userId, dseq, async (trx, row) => {
       if (row.state !== "active") throw new InvalidInputError("Deployment closed");
-      const comparison = compareGroupResources(JSON.parse(row.groups_json) as OrderGroup[], compiled.groups);
-      if (!comparison.same) {
-        throw new InvalidInputError(
-          `Invalid SDL update: the resources of a deployment cannot change in place (${comparison.changed.join("; ")}). ` +
-            "Keep the groups' resources as they are, or close this deployment and create a new one.",
-        );
-      }
+      assertSameResources(row, compiled);
+      if (name !== undefined && name !== row.name) await updateDeployment(trx, userId, dseq, { name });
       if (compiled.hash === row.hash) return;
-      const now = this.#ctx.clock.now();
-      const groupsJson = JSON.stringify(compiled.groups);
-      const generation = row.manifest_generation + 1;
-      await updateDeployment(trx, userId, dseq, {
-        sdl,
-        manifest: compiled.manifest,
-        hash: compiled.hash,
-        groups_json: groupsJson,
-        manifest_updated_at: now,
-        manifest_generation: generation,
-      });
-      await insertManifestVersion(trx, {
-        user_id: userId,
-        dseq,
-        generation,
-        groups_json: groupsJson,
-        created_at: now,
-      });
+      await this.#replaceDefinition(trx, row, sdl, compiled);
+      await this.#ctx.secrets.store.save(trx, userId, dseq, values, this.#ctx.clock.now());
+      delivered = true;
     });
+    if (delivered) await this.#deliver(userId, dseq, sdl, values, compiled.hash);
     return this.get(userId, dseq);
+  }
+
+  /**
+   * PATCH: per-service changes to the stored SDL, a rename, new secret values (only the names it
+   * replaces). Guarded by `ifManifestVersion` (or the version read here): 409 when the deployment
+   * moved on, unless it moved on to the version this patch produces, so an identical retry succeeds.
+   */
+  async patch(userId: string, dseq: number, patch: PatchDeploymentBody["data"]): Promise<PatchedDeployment> {
+    const row = await findDeployment(this.#ctx.db, userId, dseq);
+    if (!row) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
+    if (row.state !== "active") throw new InvalidInputError("Deployment closed");
+    const changesDefinition =
+      patch.sealedSecrets !== undefined ||
+      Object.values(patch.services ?? {}).some((service) =>
+        Object.values(service).some((v) => v !== undefined),
+      );
+    const expected = patch.ifManifestVersion ?? row.hash;
+    if (!changesDefinition) {
+      await this.mutate(userId, dseq, async (trx, current) => {
+        if (current.state !== "active") throw new InvalidInputError("Deployment closed");
+        if (current.hash !== expected) throw definitionChanged();
+        if (patch.name !== undefined) await updateDeployment(trx, userId, dseq, { name: patch.name });
+      });
+      const { deployment, leases, escrow_account, name } = await this.get(userId, dseq);
+      return { deployment, leases, escrow_account, name: name ?? null };
+    }
+
+    let sdl: string;
+    try {
+      sdl = patch.services ? patchSdl(row.sdl, patch.services) : row.sdl;
+    } catch (error) {
+      if (error instanceof SdlPatchError) throw new InvalidInputError(error.message);
+      throw error;
+    }
+    const plain = await this.#compile(sdl);
+    const stored = await this.#ctx.secrets.store.load(this.#ctx.db, userId, dseq);
+    // A patch's seal is bound to the stored SDL when it says so (sdlHash); clients seal without it.
+    const sealed = patch.sealedSecrets
+      ? await this.#ctx.secrets.opener.open(patch.sealedSecrets, userId, row.sdl)
+      : {};
+    const values = referencedValues(plain.references, { ...stored, ...sealed });
+    checkSecrets(plain.references, values, Object.keys(sealed));
+    const compiled = Object.keys(values).length > 0 ? await this.#compile(sdl, values) : plain;
+    assertSameResources(row, compiled);
+
+    let delivered = false;
+    await this.mutate(userId, dseq, async (trx, current) => {
+      if (current.state !== "active") throw new InvalidInputError("Deployment closed");
+      if (current.hash !== expected && current.hash !== compiled.hash) throw definitionChanged();
+      if (patch.name !== undefined && patch.name !== current.name)
+        await updateDeployment(trx, userId, dseq, { name: patch.name });
+      if (compiled.hash !== current.hash) {
+        await this.#replaceDefinition(trx, current, sdl, compiled);
+        delivered = true;
+      } else if (sdl !== current.sdl) {
+        await updateDeployment(trx, userId, dseq, { sdl, manifest: compiled.manifest });
+      }
+      await this.#ctx.secrets.store.save(trx, userId, dseq, values, this.#ctx.clock.now());
+    });
+    if (delivered) await this.#deliver(userId, dseq, sdl, values, compiled.hash);
+    const { deployment, leases, escrow_account, name } = await this.get(userId, dseq);
+    return { deployment, leases, escrow_account, name: name ?? null, manifestVersion: compiled.hash };
+  }
+
+  /** A new definition in place: SDL, manifest, hash, groups, and a manifest version (events, logs). */
+  async #replaceDefinition(
+    trx: Kysely<Database>,
+    row: DeploymentRow,
+    sdl: string,
+    compiled: CompiledSdl,
+  ): Promise<void> {
+    const now = this.#ctx.clock.now();
+    const groupsJson = JSON.stringify(compiled.groups);
+    const generation = row.manifest_generation + 1;
+    await updateDeployment(trx, row.user_id, row.dseq, {
+      sdl,
+      manifest: compiled.manifest,
+      hash: compiled.hash,
+      groups_json: groupsJson,
+      manifest_updated_at: now,
+      manifest_generation: generation,
+    });
+    await insertManifestVersion(trx, {
+      user_id: row.user_id,
+      dseq: row.dseq,
+      generation,
+      groups_json: groupsJson,
+      created_at: now,
+    });
+  }
+
+  /**
+   * Sends the manifest, secrets resolved, to the provider of every active lease (the simulated
+   * provider checks it against the hash and keeps nothing). Without secrets there is nothing to
+   * resolve and the stored manifest is what the providers have.
+   */
+  async #deliver(
+    userId: string,
+    dseq: number,
+    sdl: string,
+    secrets: Readonly<Record<string, string>>,
+    hash: string,
+  ): Promise<void> {
+    if (Object.keys(secrets).length === 0) return;
+    const leases = await listLeases(this.#ctx.db, userId, [dseq]);
+    if (!leases.some((lease) => lease.state === "active")) return;
+    await deliverManifest(sdl, { ...this.#compileOptions(), secrets }, hash);
+  }
+
+  /** Sends a deployment's stored manifest to its providers (lease creation), secrets resolved. */
+  async deliverStored(userId: string, dseq: number): Promise<void> {
+    const row = await findDeployment(this.#ctx.db, userId, dseq);
+    if (!row || row.state !== "active") return;
+    const secrets = await this.#ctx.secrets.store.load(this.#ctx.db, userId, dseq);
+    await this.#deliver(userId, dseq, row.sdl, secrets, row.hash);
   }
 
   /** Adds `depositUsd` from the user's credit to the escrow (402 when the credit is short). */
@@ -308,9 +472,10 @@ export class DeploymentService {
         throw new InsufficientFundsError(INSUFFICIENT_BALANCE_MESSAGE);
       const funds = BigInt(row.escrow_funds) + decFromMicro(micro);
       const now = this.#ctx.clock.now();
+      const state = { funds, rate: BigInt(row.escrow_rate), settledHeight: row.escrow_settled_height };
       await updateDeployment(trx, userId, dseq, {
         escrow_funds: funds.toString(),
-        escrow_dry_height: dryHeightOf(funds, BigInt(row.escrow_rate), row.escrow_settled_height),
+        escrow_dry_height: nextSettlementHeight(state, row, this.#ctx.ledger),
       });
       await insertEscrowDeposit(trx, {
         id: crypto.randomUUID(),
@@ -328,29 +493,30 @@ export class DeploymentService {
   async close(userId: string, dseq: number): Promise<void> {
     await this.mutate(userId, dseq, async (trx, row) => {
       if (row.state !== "active") return;
-      const height = this.#ctx.clock.height();
-      const refund = decToMicroFloor(BigInt(row.escrow_funds));
-      await updateDeployment(trx, userId, dseq, {
-        state: "closed",
-        closed_height: height,
-        close_reason: "owner",
-        escrow_funds: "0",
-        escrow_rate: "0",
-        escrow_dry_height: null,
-      });
-      await countActiveDeployment(trx, userId, -1);
-      await closeLeases(trx, userId, dseq, "closed", height, LEASE_CLOSED_OWNER);
-      await closeDeploymentBids(trx, userId, dseq);
-      if (refund > 0n) await addCredit(trx, userId, Number(refund));
+      const escrow = {
+        transferred: BigInt(row.escrow_transferred),
+        settledHeight: row.escrow_settled_height,
+      };
+      await closeDeploymentAt(
+        trx,
+        row,
+        this.#ctx.clock.height(),
+        OWNER_CLOSE_REASON,
+        escrow,
+        BigInt(row.escrow_funds),
+      );
     });
   }
 
-  /** The deployment settled to now; a deployment whose escrow ran dry is closed first (persisted). */
+  /**
+   * The deployment settled to now; one due a settlement (escrow dry, a top-up, the runtime limit
+   * over) is settled and persisted first.
+   */
   async settledOrThrow(userId: string, dseq: number): Promise<SettledDeployment<DeploymentSummaryRow>> {
     const row = await findDeploymentSummary(this.#ctx.db, userId, dseq);
     if (!row) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
     const settled = settleInMemory(row, this.#ctx.clock.height());
-    if (settled.dryHeight === undefined) return settled;
+    if (!settled.due) return settled;
     await this.mutate(userId, dseq, async () => undefined);
     const closed = await findDeploymentSummary(this.#ctx.db, userId, dseq);
     if (!closed) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
@@ -359,7 +525,8 @@ export class DeploymentService {
 
   /**
    * Runs `work` in a transaction on the locked deployment, its escrow settled (and persisted) up to
-   * the current height first, so every write starts from a paid-up escrow.
+   * the current height first (top-ups, and closing when it ran dry or its runtime limit ended), so
+   * every write starts from a paid-up escrow.
    */
   async mutate(
     userId: string,
@@ -369,16 +536,20 @@ export class DeploymentService {
     await this.#ctx.db.transaction().execute(async (trx) => {
       const row = await findDeployment(trx, userId, dseq, this.#ctx.lockRows);
       if (!row) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
-      const settled = settleInMemory(row, this.#ctx.clock.height());
-      await persistSettlement(trx, row, settled);
+      await settleAndPersist(trx, row, this.#ctx.clock.height(), this.#ctx.ledger);
       const current = (await findDeployment(trx, userId, dseq)) ?? row;
       await work(trx, current);
     });
   }
 
-  async #compile(sdl: string): Promise<CompiledSdl> {
+  #compileOptions() {
+    return { denom: this.#ctx.config.denom, allowedAuditors: ALLOWED_AUDITORS };
+  }
+
+  /** Compiles an SDL; with `secrets`, the hash is over the manifest with them resolved. */
+  async #compile(sdl: string, secrets?: Readonly<Record<string, string>>): Promise<CompiledSdl> {
     try {
-      return await compileSdl(sdl, { denom: this.#ctx.config.denom, allowedAuditors: ALLOWED_AUDITORS });
+      return await compileSdl(sdl, { ...this.#compileOptions(), ...(secrets ? { secrets } : {}) });
     } catch (error) {
       if (error instanceof InvalidSdlError) throw new InvalidInputError(error.message);
       throw error;
@@ -471,6 +642,79 @@ export class DeploymentService {
       unready: offlineByFault(provider, this.#ctx.config.faults.providersUnready),
     });
   }
+}
+
+export interface CreateDeploymentInput {
+  sdl: string;
+  deposit?: number | undefined;
+  name?: string | undefined;
+  runtimeLimitHours?: number | undefined;
+  sealedSecrets?: string | undefined;
+  inheritSecretsFrom?: string | undefined;
+}
+
+export interface ListQuery {
+  state?: "active" | "closed" | undefined;
+  search?: string | undefined;
+  reverse?: boolean | undefined;
+  skip?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** The live API's default name: the SDL's service names joined with `+`. */
+function defaultName(groups: readonly OrderGroup[]): string {
+  return [...new Set(groups.flatMap((group) => group.services.map((service) => service.name)))].join("+");
+}
+
+function checkSecrets(
+  references: readonly string[],
+  values: Readonly<Record<string, string>>,
+  sealedNames: readonly string[],
+): void {
+  try {
+    checkSecretValues(references, values, sealedNames);
+  } catch (error) {
+    if (error instanceof SecretRulesError) throw new InvalidInputError(error.message);
+    throw error;
+  }
+}
+
+function assertSameResources(row: DeploymentRow, compiled: CompiledSdl): void {
+  const comparison = compareGroupResources(JSON.parse(row.groups_json) as OrderGroup[], compiled.groups);
+  if (!comparison.same) {
+    throw new InvalidInputError(
+      `Invalid SDL update: the resources of a deployment cannot change in place (${comparison.changed.join("; ")}). ` +
+        "Keep the groups' resources as they are, or close this deployment and create a new one (inheritSecretsFrom carries its secrets over).",
+    );
+  }
+}
+
+function definitionChanged(): ConflictError {
+  return new ConflictError(
+    "The deployment's definition changed since the version this patch expects (ifManifestVersion); read it again and re-send the patch",
+    { code: "deployment_definition_changed" },
+  );
+}
+
+/** The deployment's groups as the chain lists them (list items' `groups`). */
+function groupsView(owner: string, row: DeploymentListRow, groups: readonly OrderGroup[]): unknown[] {
+  return groups.map((group, index) => ({
+    id: { owner, dseq: String(row.dseq), gseq: index + 1 },
+    state: row.state === "active" ? "open" : "closed",
+    group_spec: {
+      name: group.name,
+      requirements: {
+        signed_by: { all_of: group.requirements.signedBy.allOf, any_of: group.requirements.signedBy.anyOf },
+        attributes: group.requirements.attributes,
+      },
+      resources: group.resources.map((unit) => ({
+        resource: unit.chain,
+        count: unit.count,
+        price: unit.price,
+      })),
+    },
+    created_at: String(row.created_height),
+  }));
 }
 
 function groupByDseq<T extends { dseq: number }>(items: readonly T[]): Map<number, T[]> {

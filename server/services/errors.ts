@@ -1,11 +1,26 @@
 // The failures a service reports to its caller, in the domain's terms. The HTTP layer answers each
 // kind with its status and the live API's body (http/errors.ts); services know nothing of HTTP.
 
-export type DomainErrorKind = "not_found" | "invalid_input" | "insufficient_funds";
+export type DomainErrorKind =
+  | "not_found"
+  | "invalid_input"
+  | "insufficient_funds"
+  | "forbidden"
+  | "conflict"
+  | "unprocessable"
+  | "unavailable"
+  | "broken_state";
 
 /** A failure the caller caused or can fix; its message is shown to the caller as it is. */
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
+  /** A machine-readable code for the body (default: the one of the status). */
+  readonly code: string | undefined;
+
+  constructor(message: string, options: { code?: string } = {}) {
+    super(message);
+    this.code = options.code;
+  }
 }
 
 /** The thing does not exist, or belongs to another user (never told apart: no enumeration). */
@@ -24,4 +39,34 @@ export class InvalidInputError extends DomainError {
 export class InsufficientFundsError extends DomainError {
   override readonly name = "InsufficientFundsError";
   readonly kind = "insufficient_funds";
+}
+
+/** The request is bound to someone or something else (a seal for another user or SDL). */
+export class ForbiddenError extends DomainError {
+  override readonly name = "ForbiddenError";
+  readonly kind = "forbidden";
+}
+
+/** The state moved on (another patch landed first, the sealing key was rotated). */
+export class ConflictError extends DomainError {
+  override readonly name = "ConflictError";
+  readonly kind = "conflict";
+}
+
+/** Well-formed but not doable on this server as configured. */
+export class UnprocessableError extends DomainError {
+  override readonly name = "UnprocessableError";
+  readonly kind = "unprocessable";
+}
+
+/** A dependency is briefly unavailable; a retry may succeed. */
+export class UnavailableError extends DomainError {
+  override readonly name = "UnavailableError";
+  readonly kind = "unavailable";
+}
+
+/** Stored state cannot be read (e.g. secrets encrypted with another key): permanent, a retry won't help. */
+export class BrokenStateError extends DomainError {
+  override readonly name = "BrokenStateError";
+  readonly kind = "broken_state";
 }

@@ -1,11 +1,11 @@
 import type { BidListItem, Deployment } from "../../sdk/contract";
 import { decFromMicro, formatDec } from "../market";
 import { findBid, listVisibleBids, setBidState, setOrderBidsState, type BidRow } from "../repositories/bids";
-import { updateDeployment } from "../repositories/deployments";
+import { findDeployment, updateDeployment } from "../repositories/deployments";
 import { insertLease, listLeases } from "../repositories/leases";
 import { DEPLOYMENT_NOT_FOUND, type DeploymentService } from "./deployments";
 import { InvalidInputError, NotFoundError } from "./errors";
-import { dryHeightOf } from "./escrow-ledger";
+import { settleAndPersist } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 
 export interface LeaseRequest {
@@ -43,9 +43,15 @@ export class LeaseService {
   /**
    * Creates the leases (all in one transaction) as the live API does: all entries must be for one
    * deployment; if it already has a lease that is not closed, nothing is created (idempotent) and the
-   * manifest is only re-sent. Answers the deployment.
+   * manifest is only re-sent. The manifest is the one built from the stored definition (a given one
+   * must be it); a runtime limit starts counting at the first lease; with automatic funding the
+   * escrow is topped up to the target runway at once. Answers the deployment.
    */
-  async create(userId: string, manifest: string, requests: readonly LeaseRequest[]): Promise<Deployment> {
+  async create(
+    userId: string,
+    manifest: string | undefined,
+    requests: readonly LeaseRequest[],
+  ): Promise<Deployment> {
     const first = requests[0];
     if (!first) throw new InvalidInputError("leases must contain at least one bid to accept");
     if (requests.some((r) => r.dseq !== first.dseq)) {
@@ -58,7 +64,7 @@ export class LeaseService {
     if (!Number.isSafeInteger(dseq)) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
     await this.#deployments.mutate(userId, dseq, async (trx, row) => {
       if (row.state !== "active") throw new InvalidInputError("Failed to create lease: Deployment closed");
-      if (normalizeManifest(manifest) !== normalizeManifest(row.manifest)) {
+      if (manifest !== undefined && normalizeManifest(manifest) !== normalizeManifest(row.manifest)) {
         throw new InvalidInputError(
           `Failed to create lease: the manifest does not match deployment ${dseq}; send the manifest returned when the deployment was created or last updated`,
         );
@@ -102,11 +108,22 @@ export class LeaseService {
         });
         rate += BigInt(bid.price_amount);
       }
+      const anchored =
+        row.runtime_limit_hours !== null && row.runtime_ends_at === null
+          ? { runtime_ends_at: now + row.runtime_limit_hours * 3_600_000 }
+          : {};
+      // Settled from the current height on: the next settlement height (dry, top-up, runtime end)
+      // follows from the new rate; with automatic funding the first top-up is due at once.
       await updateDeployment(trx, userId, dseq, {
         escrow_rate: rate.toString(),
-        escrow_dry_height: dryHeightOf(BigInt(row.escrow_funds), rate, row.escrow_settled_height),
+        escrow_dry_height: row.escrow_settled_height,
+        ...anchored,
       });
+      const updated = await findDeployment(trx, userId, dseq);
+      if (updated) await settleAndPersist(trx, updated, height, this.#ctx.ledger);
     });
+    // "Send the manifest to the providers": the simulated provider gets it with secrets resolved.
+    await this.#deployments.deliverStored(userId, dseq);
     return this.#deployments.get(userId, dseq);
   }
 

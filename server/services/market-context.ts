@@ -3,6 +3,15 @@ import type { ServerConfig } from "../config";
 import type { Database } from "../db/schema";
 import type { Clock, Fleet } from "../market";
 import { findUserById } from "../repositories/users";
+import type { LedgerContext } from "./escrow-ledger";
+import type { DeploymentSecrets, SealingKeys, SealOpener } from "./secrets";
+
+/** Sealed secrets: the keys clients seal to, the seal checks, and values encrypted at rest. */
+export interface SecretServices {
+  keys: SealingKeys;
+  opener: SealOpener;
+  store: DeploymentSecrets;
+}
 
 /** What the deployment, lease and bid services share: store, clock, fleet and settings. */
 export interface MarketContext {
@@ -15,6 +24,9 @@ export interface MarketContext {
   fleet: Fleet;
   config: ServerConfig;
   owners: OwnerDirectory;
+  /** Funding policy and clock for settling escrow (top-ups, runtime limits). */
+  ledger: LedgerContext;
+  secrets: SecretServices;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { ServerConfig } from "../config";
 import type { Database } from "../db/schema";
@@ -9,7 +10,9 @@ import { CertificateService } from "./certificates";
 import { DeploymentSettingService } from "./deployment-settings";
 import { DeploymentService } from "./deployments";
 import { LeaseService } from "./leases";
-import { OwnerDirectory, type MarketContext } from "./market-context";
+import { fundingPolicy } from "./escrow-ledger";
+import { OwnerDirectory, type MarketContext, type SecretServices } from "./market-context";
+import { DeploymentSecrets, SealingKeys, SealOpener } from "./secrets";
 import { UserService } from "./users";
 
 export interface Services {
@@ -24,6 +27,7 @@ export interface Services {
   activity: ActivityService;
   accounts: AccountService;
   deploymentSettings: DeploymentSettingService;
+  secrets: SecretServices;
 }
 
 /** Wires every service to one store, clock, fleet and configuration. */
@@ -35,6 +39,13 @@ export function createServices(options: {
   clock: Clock;
   fleet: Fleet;
   config: ServerConfig;
+  /**
+   * The server's secrets key (see secrets.ts `loadSecretsKey`). Without it (CLI commands that do
+   * not touch secrets) a throwaway key stands in.
+   */
+  secretsKey?: Buffer;
+  /** Wall clock for seal expiry (default Date.now): seals are made with real time, whatever the chain's clock. */
+  wallNow?: () => number;
 }): Services {
   const { db, clock, config } = options;
   const now = () => clock.now();
@@ -45,7 +56,24 @@ export function createServices(options: {
     ...(options.contentVersion ? { contentVersion: options.contentVersion } : {}),
   });
   const owners = new OwnerDirectory(db);
-  const ctx: MarketContext = { ...options, owners };
+  const secretsKey = options.secretsKey ?? randomBytes(32);
+  const keys = new SealingKeys(db, secretsKey, now);
+  const secrets: SecretServices = {
+    keys,
+    opener: new SealOpener(keys, options.wallNow ?? Date.now),
+    store: new DeploymentSecrets(secretsKey),
+  };
+  const ctx: MarketContext = {
+    db,
+    lockRows: options.lockRows,
+    ...(options.contentVersion ? { contentVersion: options.contentVersion } : {}),
+    clock,
+    fleet: options.fleet,
+    config,
+    owners,
+    ledger: { policy: fundingPolicy(config, clock.blockTimeMs), clock },
+    secrets,
+  };
   const deployments = new DeploymentService(ctx);
   return {
     db,
@@ -58,6 +86,7 @@ export function createServices(options: {
     leases: new LeaseService(ctx, deployments),
     activity: new ActivityService(ctx, deployments),
     accounts: new AccountService(ctx),
-    deploymentSettings: new DeploymentSettingService(ctx),
+    deploymentSettings: new DeploymentSettingService(ctx, deployments),
+    secrets,
   };
 }

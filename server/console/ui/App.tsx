@@ -74,7 +74,7 @@ export function App() {
       />
       <main id="main" tabIndex={-1}>
         {route.page === "deployments" ? (
-          <DeploymentsPage api={api} skip={route.skip} />
+          <DeploymentsPage api={api} skip={route.skip} state={route.state} />
         ) : route.page === "deployment" ? (
           <DeploymentDetailPage api={api} dseq={route.dseq} onMoneyMoved={refreshBalance} />
         ) : route.page === "keys" ? (

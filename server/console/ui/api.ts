@@ -5,8 +5,10 @@ import type {
   Balances,
   CreatedApiKey,
   Deployment,
+  DeploymentDetail,
   DeploymentEvent,
   DeploymentPage,
+  DeploymentState,
   LogEntry,
 } from "./types";
 
@@ -35,8 +37,8 @@ export interface Api {
   createKey(name: string, expiresAt: string | undefined): Promise<CreatedApiKey>;
   renameKey(id: string, name: string): Promise<ApiKey>;
   deleteKey(id: string): Promise<void>;
-  listDeployments(skip: number, limit: number): Promise<DeploymentPage>;
-  getDeployment(dseq: string): Promise<Deployment>;
+  listDeployments(state: DeploymentState, skip: number, limit: number): Promise<DeploymentPage>;
+  getDeployment(dseq: string): Promise<DeploymentDetail>;
   deposit(dseq: string, usd: number): Promise<Deployment>;
   closeDeployment(dseq: string): Promise<void>;
   logs(dseq: string): Promise<LogEntry[]>;
@@ -76,7 +78,8 @@ export function createApi(apiKey: string, onUnauthorized: () => void): Api {
     createKey: (name, expiresAt) => call("POST", "/v1/api-keys", { data: { name, expiresAt } }),
     renameKey: (id, name) => call("PATCH", `/v1/api-keys/${encodeURIComponent(id)}`, { data: { name } }),
     deleteKey: (id) => call("DELETE", `/v1/api-keys/${encodeURIComponent(id)}`),
-    listDeployments: (skip, limit) => call("GET", `/v1/deployments?skip=${skip}&limit=${limit}`),
+    listDeployments: (state, skip, limit) =>
+      call("GET", `/v1/deployments?state=${state}&reverse=true&skip=${skip}&limit=${limit}`),
     getDeployment: (dseq) => call("GET", `/v1/deployments/${dseqPath(dseq)}`),
     deposit: (dseq, usd) => call("POST", "/v1/deposit-deployment", { data: { dseq, deposit: usd } }),
     closeDeployment: async (dseq) => {

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 export type Route =
-  | { page: "deployments"; skip: number }
+  | { page: "deployments"; skip: number; state: "active" | "closed" }
   | { page: "deployment"; dseq: string }
   | { page: "keys" }
   | { page: "not-found"; path: string };
@@ -12,8 +12,10 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "") || "/deployments";
   const [pathname = "", query = ""] = path.split("?");
   if (pathname === "/deployments" || pathname === "/") {
-    const skip = Number(new URLSearchParams(query).get("skip") ?? "0");
-    return { page: "deployments", skip: Number.isInteger(skip) && skip > 0 ? skip : 0 };
+    const params = new URLSearchParams(query);
+    const skip = Number(params.get("skip") ?? "0");
+    const state = params.get("state") === "closed" ? "closed" : "active";
+    return { page: "deployments", skip: Number.isInteger(skip) && skip > 0 ? skip : 0, state };
   }
   if (pathname === "/keys") return { page: "keys" };
   const detail = /^\/deployments\/(\d+)$/.exec(pathname);
@@ -22,7 +24,10 @@ export function parseRoute(hash: string): Route {
 }
 
 export const href = {
-  deployments: (skip = 0) => (skip > 0 ? `#/deployments?skip=${skip}` : "#/deployments"),
+  deployments: (skip = 0, state: "active" | "closed" = "active") => {
+    const query = [state === "closed" ? "state=closed" : "", skip > 0 ? `skip=${skip}` : ""].filter(Boolean);
+    return query.length > 0 ? `#/deployments?${query.join("&")}` : "#/deployments";
+  },
   deployment: (dseq: string) => `#/deployments/${dseq}`,
   keys: () => "#/keys",
 };

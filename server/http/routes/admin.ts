@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Clock } from "../../market";
+import type { SealingKeys } from "../../services/secrets";
 import type { AppEnv } from "../app-env";
 import { ApiError, validationError } from "../errors";
 
@@ -18,8 +19,11 @@ export const ADMIN_TOKEN_HEADER = "x-admin-token";
  * tells the time and height; POST /admin/clock/advance {blocks} or {ms} moves time forward. Moving
  * the clock drains every user's escrow, so each request must send the admin token (401 otherwise):
  * on loopback too, where any local process or a web page's request could reach it.
+ * POST /admin/sealing-key/rotate retires the sealing key clients seal secrets to and makes a new
+ * one (seals to the old kid then get 409; stored secrets are unaffected); the CLI's
+ * `akash-ref-api sealing-key rotate` does the same on a store.
  */
-export function adminRoutes(clock: Clock, token: string): Hono<AppEnv> {
+export function adminRoutes(clock: Clock, token: string, sealingKeys?: SealingKeys): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Digests of equal length, so the comparison takes the same time whatever the guess.
   const expected = createHash("sha256").update(token).digest();
@@ -44,5 +48,8 @@ export function adminRoutes(clock: Clock, token: string): Hono<AppEnv> {
     else clock.advanceMs(parsed.data.ms);
     return c.json(now());
   });
+  if (sealingKeys) {
+    app.post("/admin/sealing-key/rotate", async (c) => c.json({ kid: await sealingKeys.rotate() }));
+  }
   return app;
 }

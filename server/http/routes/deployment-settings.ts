@@ -50,14 +50,11 @@ export function deploymentSettingRoutes(settings: DeploymentSettingService): Han
     },
     updateDeploymentSetting: async ({ c, params, query, body }) => {
       const caller = callerId(c);
-      return {
-        data: await settings.put(
-          caller,
-          query.userId ?? caller,
-          dseqParam(params.dseq),
-          body.data.autoTopUpEnabled,
-        ),
-      };
+      const userId = query.userId ?? caller;
+      const dseq = dseqParam(params.dseq);
+      if (body.data.runtimeLimitHours !== undefined)
+        await settings.extendRuntime(caller, userId, dseq, body.data.runtimeLimitHours);
+      return { data: await settings.put(caller, userId, dseq, body.data.autoTopUpEnabled) };
     },
   };
 }

@@ -1,42 +1,74 @@
 import type { DeploymentListItem, DeploymentPage, Pagination } from "../../../sdk/contract";
+import type { ServerConfig } from "../../config";
 import type { DeploymentListing, DeploymentService } from "../../services/deployments";
+import type { SecretServices } from "../../services/market-context";
+import { notFound } from "../errors";
 import { callerId } from "../authentication";
 import { dataBody, JsonStream } from "../json-body";
 import { dseqParam } from "../params";
+import { answerHeader } from "../request-id";
 import type { HandlerGroup } from "../route-handler";
 
 type DeploymentOperations =
   | "createDeployment"
   | "listDeployments"
   | "getDeployment"
+  | "patchDeployment"
   | "updateDeployment"
   | "closeDeployment"
   | "depositDeployment"
-  | "depositDeploymentByDseq";
+  | "depositDeploymentByDseq"
+  | "getDeploymentNames"
+  | "getDeploymentFundingConfig"
+  | "getSdlSecretsContext";
 
-/** Deployments and their deposits (both paths). */
-export function deploymentRoutes(deployments: DeploymentService): HandlerGroup<DeploymentOperations> {
+/** Deployments, their deposits (both paths), names, funding configuration and the sealing context. */
+export function deploymentRoutes(
+  deployments: DeploymentService,
+  secrets: SecretServices,
+  config: ServerConfig,
+): HandlerGroup<DeploymentOperations> {
   return {
-    createDeployment: async ({ c, body }) => ({
-      data: await deployments.create(callerId(c), body.data.sdl, body.data.deposit),
-    }),
-    listDeployments: async ({ c, query }) =>
-      pageBody(await deployments.list(callerId(c), query.skip, query.limit)),
+    createDeployment: async ({ c, body }) => ({ data: await deployments.create(callerId(c), body.data) }),
+    listDeployments: async ({ c, query }) => pageBody(await deployments.list(callerId(c), query)),
     // The view is shared by every read until the deployment changes: serialized once, like it.
     getDeployment: ({ c, params }) => deployments.get(callerId(c), dseqParam(params.dseq)).then(dataBody),
-    updateDeployment: async ({ c, params, body }) => ({
-      data: await deployments.update(callerId(c), dseqParam(params.dseq), body.data.sdl),
+    patchDeployment: async ({ c, params, body }) => ({
+      data: await deployments.patch(callerId(c), dseqParam(params.dseq), body.data),
     }),
+    updateDeployment: async ({ c, params, body }) => {
+      answerHeader(c, "Deprecation", "true");
+      return {
+        data: await deployments.update(callerId(c), dseqParam(params.dseq), body.data.sdl, body.data.name),
+      };
+    },
     closeDeployment: async ({ c, params }) => {
       await deployments.close(callerId(c), dseqParam(params.dseq));
       return { data: { success: true } };
     },
-    depositDeployment: async ({ c, body }) => ({
-      data: await deployments.deposit(callerId(c), dseqParam(body.data.dseq), body.data.deposit),
-    }),
+    depositDeployment: async ({ c, body }) => {
+      answerHeader(c, "Deprecation", "true");
+      return { data: await deployments.deposit(callerId(c), dseqParam(body.data.dseq), body.data.deposit) };
+    },
     depositDeploymentByDseq: async ({ c, params, body }) => ({
       data: await deployments.deposit(callerId(c), dseqParam(params.dseq), body.data.deposit),
     }),
+    getDeploymentNames: async ({ c, query }) => ({ data: await deployments.names(callerId(c), query.dseq) }),
+    getDeploymentFundingConfig: async ({ c }) => {
+      // The API before automatic funding had no such route: a client tells the generations apart by it.
+      if (config.funding !== "auto")
+        throw notFound(
+          "Automatic funding is off on this server (--funding deposit): deposits fund deployments",
+        );
+      answerHeader(c, "Cache-Control", "public, max-age=300");
+      const { targetRunwayHours, balanceHeadroomUsd, defaultDepositUsd } = config.autoFunding;
+      return { data: { targetRunwayHours, balanceHeadroomUsd, defaultDepositUsd } };
+    },
+    // Answered bare (one upstream version) and in `data` (another, and akt): both readers work.
+    getSdlSecretsContext: async ({ c }) => {
+      const context = await secrets.opener.context(callerId(c));
+      return { ...context, data: context };
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ServerConfig } from "../../config";
 import type { Services } from "../../services/services";
 import type { Handlers } from "../route-handler";
 import { accountRoutes } from "./accounts";
@@ -10,11 +11,11 @@ import { deploymentRoutes } from "./deployments";
 import { leaseRoutes } from "./leases";
 
 /** The handler of every operation in the contract's route table, one endpoint group per file. */
-export function contractRoutes(services: Services): Handlers {
+export function contractRoutes(services: Services, config: ServerConfig): Handlers {
   return {
     ...apiKeyRoutes(services.apiKeys),
     ...certificateRoutes(services.certificates, services.owners),
-    ...deploymentRoutes(services.deployments),
+    ...deploymentRoutes(services.deployments, services.secrets, config),
     ...bidRoutes(services.leases),
     ...leaseRoutes(services.leases),
     ...activityRoutes(services.activity),

@@ -1,4 +1,5 @@
-// One deployment: facts, leases with their URIs, top-up, close, and the provider's logs and events.
+// One deployment: name, facts (runtime left, why it closed), leases with their URIs, top-up, close,
+// its secrets by name, and the provider's logs and events.
 import { useState } from "preact/hooks";
 import type { Api } from "../api";
 import { EventsPanel, LogsPanel } from "../components/ActivityLog";
@@ -6,9 +7,11 @@ import { ErrorText, StatusText } from "../components/Alert";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EscrowFacts } from "../components/Escrow";
 import { Leases } from "../components/Leases";
+import { RuntimeFact } from "../components/Runtime";
+import { SecretsPanel } from "../components/Secrets";
 import { TopUpForm } from "../components/TopUpForm";
 import { describeError } from "../errors";
-import { escrowMicro, formatMicroUsd } from "../format";
+import { closeReasonText, deploymentTitle, escrowMicro, formatMicroUsd } from "../format";
 import { href } from "../router";
 import { useLoad } from "../use-load";
 
@@ -50,7 +53,7 @@ export function DeploymentDetailPage({ api, dseq, onMoneyMoved }: Props) {
         <a href={href.deployments()}>← All deployments</a>
       </p>
       <div class="title-row">
-        <h1 id="deployment-title">Deployment {dseq}</h1>
+        <h1 id="deployment-title">{d ? deploymentTitle(d) : `Deployment ${dseq}`}</h1>
         <button type="button" onClick={loaded.reload} disabled={loaded.loading}>
           {loaded.loading ? "Refreshing…" : "Refresh"}
         </button>
@@ -65,13 +68,24 @@ export function DeploymentDetailPage({ api, dseq, onMoneyMoved }: Props) {
         <>
           <dl class="facts panel">
             <div>
+              <dt>Dseq</dt>
+              <dd class="mono">{dseq}</dd>
+            </div>
+            <div>
               <dt>State</dt>
               <dd>
                 <span class={`state state-${d.deployment.state}`} data-testid="deployment-state">
                   {d.deployment.state}
                 </span>
+                {!active && d.settings ? (
+                  <span class="muted" data-testid="close-reason">
+                    {" "}
+                    ({closeReasonText(d.settings.closeReason)})
+                  </span>
+                ) : null}
               </dd>
             </div>
+            <RuntimeFact deployment={d} />
             <div>
               <dt>Created at block</dt>
               <dd>{d.deployment.created_at}</dd>
@@ -104,6 +118,8 @@ export function DeploymentDetailPage({ api, dseq, onMoneyMoved }: Props) {
             <p class="notice">This deployment is closed: it can no longer be funded.</p>
           )}
 
+          <SecretsPanel deployment={d} />
+
           <div class="split">
             <LogsPanel api={api} dseq={dseq} />
             <EventsPanel api={api} dseq={dseq} />
@@ -111,7 +127,7 @@ export function DeploymentDetailPage({ api, dseq, onMoneyMoved }: Props) {
 
           <ConfirmDialog
             open={confirming}
-            title={`Close deployment ${dseq}?`}
+            title={`Close ${d.name ? `“${d.name}” (${dseq})` : `deployment ${dseq}`}?`}
             confirmLabel="Close deployment"
             cancelLabel="Keep it running"
             busy={closing}
