@@ -395,7 +395,8 @@ describe("akash-ref-api CLI", () => {
       AKASH_REF_FAULT_PROVIDERS_UNREADY: "nyc1",
     });
     children.push(served.child);
-    const faults = /"faults":(\{[^}]*\})/.exec(served.output())?.[1] ?? "";
+    // The configuration's log line may come after the banner that `serve` waits for.
+    const faults = (await waitForOutput(served, /"faults":(\{[^}]*\})/))[1] ?? "";
     assert.deepEqual(JSON.parse(faults), {
       errorRate: 0,
       latencyMs: 0,
@@ -409,7 +410,7 @@ describe("akash-ref-api CLI", () => {
 
     const all = await serve(["--in-memory", "--fault-providers-offline", "--fault-restart-every", "250"]);
     children.push(all.child);
-    const allFaults = JSON.parse(/"faults":(\{[^}]*\})/.exec(all.output())?.[1] ?? "");
+    const allFaults = JSON.parse((await waitForOutput(all, /"faults":(\{[^}]*\})/))[1] ?? "");
     assert.equal(allFaults.providersOffline, true);
     assert.equal(allFaults.restartEveryMs, 250);
     all.child.kill("SIGTERM");
