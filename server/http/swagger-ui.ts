@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { Hono } from "hono";
+import { CONTENT_SECURITY_POLICY } from "../console/routes";
 import type { AppEnv } from "./app-env";
 
 export interface SwaggerUiOptions {
@@ -28,18 +29,6 @@ const CONTENT_TYPES: Record<string, string> = {
 
 // Asset names carry a hash of their content, so a year of caching is safe across upgrades.
 const IMMUTABLE = "public, max-age=31536000, immutable";
-
-// Swagger UI sets its inline styles through the DOM (allowed), and calls the API on this origin only.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 // Read once per process: every server started in it (tests start many) shares the ~2 MB.
 let packageAssets: ReturnType<typeof readPackageAssets> | undefined;
@@ -78,6 +67,7 @@ export function swaggerUiRoutes(options: SwaggerUiOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get(options.path, (c) =>
     c.html(page, 200, {
+      // The console's policy fits: Swagger UI sets its inline styles through the DOM, which it allows.
       "content-security-policy": CONTENT_SECURITY_POLICY,
       "x-content-type-options": "nosniff",
       "cache-control": "no-cache",
