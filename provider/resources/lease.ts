@@ -7,6 +7,7 @@
 import {
   manifestGroups,
   nextPollDelay,
+  readWhileWaiting,
   waitForServices,
   type Bid,
   type Deployment,
@@ -197,9 +198,10 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
     patientMaxMs: leaseTiming.slowPollMs,
   };
   let firstSeenAt: number | undefined;
-  let bids: Bid[];
+  let bids: Bid[] = [];
   for (let poll = 0; ; poll++) {
-    bids = (await ctx.api.listBids(inputs.dseq)).map((item) => item.bid);
+    const listed = await readWhileWaiting(() => ctx.api.listBids(inputs.dseq), deadline);
+    if (listed) bids = listed.map((item) => item.bid);
     const forOrder = bids.filter((b) => b.id.gseq === target.gseq && b.id.oseq === target.oseq);
     // An active bid is an accepted one: the order has a lease, and no bid of it is open any more.
     const accepted = forOrder.find((b) => b.state === "active");

@@ -20,4 +20,4 @@ export {
   type ServicesWait,
   type WaitForServicesOptions,
 } from "./leases";
-export { nextPollDelay, type PollSchedule } from "./poll";
+export { nextPollDelay, readWhileWaiting, type PollSchedule } from "./poll";

@@ -2,6 +2,7 @@
 // rule, the poll schedule and the wait for the services.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { AkashApiError } from "../client";
 import { lease, runningStatus } from "../client/testing/samples";
 import { manifestGroups, servicesReady, waitForServices } from "./leases";
 import { nextPollDelay } from "./poll";
@@ -86,6 +87,44 @@ describe("waitForServices", () => {
     assert.equal(result.ready, true);
     assert.deepEqual(sleeps, [200, 300, 450]);
     assert.equal(result.leases[0]?.status?.services.web?.uris[0], "web.example");
+  });
+
+  test("a read failing with a transient error is skipped while time is left; at the deadline it is thrown", async () => {
+    const unavailable = () =>
+      new AkashApiError({
+        kind: "http",
+        status: 503,
+        code: "unavailable",
+        method: "GET",
+        path: "/v1/deployments/7",
+        message: "unavailable",
+      });
+    let clock = 0;
+    let reads = 0;
+    const options = {
+      manifest,
+      timeoutMs: 1000,
+      schedule: { firstMs: 200, maxMs: 200 },
+      now: () => clock,
+      sleep: async (ms: number) => void (clock += ms),
+    };
+    const result = await waitForServices([lease("7", "akash1p", null)], {
+      ...options,
+      read: async () => {
+        if (++reads === 1) throw unavailable();
+        return [lease("7", "akash1p", runningStatus("web.example"))];
+      },
+    });
+    assert.equal(result.ready, true);
+    assert.equal(reads, 2);
+    clock = 0;
+    await assert.rejects(
+      waitForServices([lease("7", "akash1p", null)], {
+        ...options,
+        read: async () => Promise.reject(unavailable()),
+      }),
+      /unavailable/,
+    );
   });
 
   test("not ready when the time runs out, with the leases as last read", async () => {

@@ -3,7 +3,7 @@
 // readiness rule, and the wait for the services.
 import type { CreateLeaseBody, LeaseRequest } from "../contract/leases";
 import type { LeaseStatus, LeaseWithStatus } from "../contract/deployments";
-import { nextPollDelay, type PollSchedule } from "./poll";
+import { nextPollDelay, readWhileWaiting, type PollSchedule } from "./poll";
 
 /** One order of a deployment (group `gseq`, order `oseq`) and the provider whose bid leases it. */
 export type OrderRef = Omit<LeaseRequest, "dseq">;
@@ -102,6 +102,6 @@ export async function waitForServices(
     const left = deadline - now();
     if (ready || left <= 0) return { leases: current, ready };
     await sleep(Math.min(nextPollDelay(options.schedule, poll, now() - started), left), options.signal);
-    current = await options.read();
+    current = (await readWhileWaiting(options.read, deadline, now)) ?? current;
   }
 }

@@ -2,7 +2,7 @@
 // Pulumi provider: fast first polls (a lease can follow the first bid within a fraction of a
 // second), growing by half each poll to a ceiling, and optionally a higher ceiling after a while,
 // when polling often would only load the API.
-import { pollDelay } from "../client";
+import { AkashApiError, pollDelay } from "../client";
 
 export interface PollSchedule {
   /** The first interval (ms); each next one is 1.5 times longer... */
@@ -19,4 +19,22 @@ export function nextPollDelay(schedule: PollSchedule, poll: number, elapsedMs = 
   const patient = schedule.patientAfterMs !== undefined && elapsedMs >= schedule.patientAfterMs;
   const ceiling = patient ? (schedule.patientMaxMs ?? schedule.maxMs) : schedule.maxMs;
   return pollDelay(poll, schedule.firstMs, ceiling);
+}
+
+/**
+ * One poll's reading, or undefined when it failed with a transient error (network, timeout, 429,
+ * 5xx, after the client's own retries) while the wait still has time: a wait that may yet succeed
+ * is not abandoned for one bad poll. Anything else, or a failure at the deadline, is thrown.
+ */
+export async function readWhileWaiting<T>(
+  read: () => Promise<T>,
+  deadline: number,
+  now: () => number = Date.now,
+): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof AkashApiError && err.transient && now() < deadline) return undefined;
+    throw err;
+  }
 }

@@ -103,6 +103,30 @@ describe("waitForBids", () => {
     );
   });
 
+  test("a poll that still fails 503 after the client's retries does not end the wait; a 400 does", async () => {
+    const flaky: FixtureHandler = (_, index) =>
+      index === 1
+        ? { status: 503, body: { error: "ServiceUnavailable" } }
+        : { body: { data: index < 3 ? [] : [bid("3", PROVIDER_A, "2")] } };
+    await withMarket(flaky, async (client, _, polls) => {
+      const bids = await waitForBids(client, 3, { request: { retries: 0 } });
+      assert.deepEqual(
+        bids.map((b) => b.bid.id.provider),
+        [PROVIDER_A],
+      );
+      assert.equal(polls(), 4);
+    });
+    await withMarket(
+      () => ({ status: 400, body: { error: "BadRequestError", message: "bad dseq" } }),
+      async (client, _, polls) => {
+        const error = await waitForBids(client, 3, { request: { retries: 0 } }).catch((e: unknown) => e);
+        assert.ok(error instanceof AkashApiError);
+        assert.equal(error.status, 400);
+        assert.equal(polls(), 1);
+      },
+    );
+  });
+
   test("an AbortSignal stops the wait", async () => {
     const controller = new AbortController();
     await withMarket(

@@ -2,7 +2,7 @@
 // the first bid within a fraction of a second), then the interval grows to a few seconds.
 import { AkashApiError, type AkashClient, type Dseq, type RequestOptions } from "../client";
 import type { BidListItem } from "../contract/bids";
-import { nextPollDelay } from "./poll";
+import { nextPollDelay, readWhileWaiting } from "./poll";
 
 export interface WaitForBidsOptions {
   /** Give up after this long (ms); default 5 minutes. */
@@ -30,8 +30,12 @@ export async function waitForBids(
   const deadline = started + timeoutMs;
   const schedule = { firstMs: firstPollMs, maxMs: maxPollMs };
   for (let poll = 0; ; poll++) {
-    const bids = await client.listBids(dseq, { ...options.request, signal });
-    const open = bids.filter((item) => item.bid.state === "open");
+    const bids = await readWhileWaiting(
+      () => client.listBids(dseq, { ...options.request, signal }),
+      deadline,
+      () => client.now(),
+    );
+    const open = (bids ?? []).filter((item) => item.bid.state === "open");
     if (enough(open, minBids, groups)) return open;
     const delay = nextPollDelay(schedule, poll);
     if (client.now() + delay >= deadline) {
