@@ -10,6 +10,7 @@ import { injectFaults } from "./faults";
 import { idempotentPost } from "./idempotency";
 import { registerRoutes } from "./register-routes";
 import { requestIds } from "./request-id";
+import { apiDocumentRoute } from "./api-document";
 import { adminRoutes } from "./routes/admin";
 import { contractRoutes } from "./routes";
 import { homeRoute } from "./routes/home";
@@ -99,7 +100,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "The same API key as a bearer token",
   });
-  app.doc31("/v1/doc", {
+  apiDocumentRoute(app, config, {
     openapi: "3.1.0",
     info: {
       title: "Akash Console managed-wallet API (pulumi-akash reference server)",
