@@ -126,11 +126,13 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
         changed: { deposit: 50, selection: sjc1 },
         offline: { deposit: 50, selection: { allowedProviders: [address("nyc1")] } },
         unready: { deposit: 50, selection: { allowedProviders: [address("fra1")] } },
+        relabelled: { deposit: 50, name: "relabelled", selection: sjc1 },
+        limited: { deposit: 50, runtimeLimitHours: 1, selection: sjc1 },
       },
       apiKeys: { revoked: {}, renamed: {}, temp: { expiresAt } },
     };
     writeStackConfig(config);
-    const preview = await commitAndMerge("add-workloads", "six workloads and three API keys");
+    const preview = await commitAndMerge("add-workloads", "eight workloads and three API keys");
     assert.match(preview.output, /\+ \d+ to create/, preview.output);
     assert.match(readFileSync(path.join(repo, "preview.md"), "utf8"), /^#### `pulumi preview` of stack `ci`/);
     await mustStage("up");
@@ -150,12 +152,15 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     await ref.client.updateDeployment(dseqs.changed!, sdl);
     await ref.client.deleteApiKey(keyId("revoked"));
     await ref.client.updateApiKey(keyId("renamed"), { name: "renamed-in-the-console" });
+    await ref.client.patchDeployment(dseqs.relabelled!, { name: "relabelled-in-the-console" });
     ref.server.config.faults.providersOffline = [address("nyc1")];
     ref.server.config.faults.providersUnready = [address("fra1")];
     // The clock runs until the escrow of `dry` is spent; `low` (twice the deposit) falls below its minimum.
     const dry = await ref.client.getDeployment(dseqs.dry!);
     const rate = Number(dry.leases[0]!.price.amount);
     ref.server.advanceBlocks(Math.ceil(Number(dry.escrow_account.state.funds[0]!.amount) / rate) + 3);
+    // And past `limited`'s runtime limit of one hour (600 blocks of 6 s), if that did not already.
+    ref.server.advanceBlocks(601);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now() + 1000)));
 
     const before = stateDigest(path.join(sandbox.dir, "state"));
@@ -178,6 +183,9 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
       ["ApiKey", "revoked", "api_key_revoked"],
       ["ApiKey", "renamed", "name_changed"],
       ["ApiKey", "temp", "api_key_expired"],
+      ["Deployment", "relabelled", "name_changed"],
+      ["Deployment", "limited", "closed_runtime_limit"],
+      ["Lease", "limited-akash", "closed_runtime_limit"],
     ];
     assert.deepEqual(
       found.drift.flatMap((r) => r.causes.map((c) => [r.type, r.name, c.cause])).sort(),
@@ -201,6 +209,8 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     assert.match(causesOf("Deployment", "low")[0]!.up, /raise deposit in the program by at least \$/);
     assert.match(causesOf("Lease", "unready-akash")[0]!.message, /web 0\/1/);
     assert.match(causesOf("ApiKey", "renamed")[0]!.up, /renames it back to "renamed"/);
+    assert.match(causesOf("Deployment", "relabelled")[0]!.up, /renames it back to "relabelled"/);
+    assert.match(causesOf("Deployment", "limited")[0]!.message, /^closed at its runtime limit \(1 h, ended /);
 
     // An unreachable API or a refused key is an error (exit 1), never "no drift" nor "all gone".
     for (const [what, extra, said] of [
@@ -227,6 +237,7 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
       after?.after?.drift.flatMap((r) => r.causes.map((c) => [r.type, r.name, c.cause])).sort(),
       [
         ["ApiKey", "temp", "api_key_expired"],
+        ["Deployment", "limited", "runtime_ending"],
         ["Deployment", "low", "underfunded"],
       ],
       remediated.output,
@@ -235,8 +246,10 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     // What needs a change of the program is a pull request: more deposit, a new expiry.
     config.workloads.low.deposit = 20;
     config.apiKeys.temp.expiresAt = "2030-01-01T00:00:00Z";
+    // The re-created `limited` runs out within the check's 72 h threshold: the fix is a longer limit.
+    config.workloads.limited.runtimeLimitHours = 200;
     writeStackConfig(config);
-    await commitAndMerge("fix-drift", "raise low's deposit; a new temp key");
+    await commitAndMerge("fix-drift", "raise low's deposit; a new temp key; a longer runtime limit");
     await mustStage("up");
     const clean = await stage("drift");
     assert.equal(clean.code, 0, clean.output);
