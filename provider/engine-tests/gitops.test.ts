@@ -117,7 +117,8 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
 
     // A pull request adds the workloads and keys; its preview shows them; merging applies them.
     const sjc1 = { allowedProviders: [address("sjc1")] };
-    const expiresAt = new Date(Date.now() + 45_000).toISOString();
+    // Long enough for the up of every resource on a loaded machine, short enough to wait out.
+    const expiresAt = new Date(Date.now() + 150_000).toISOString();
     const config = {
       workloads: {
         closed: { deposit: 5, selection: sjc1 },
