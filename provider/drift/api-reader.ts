@@ -20,7 +20,11 @@ const NewerDeploymentSchema = z.object({
     name: z.string().nullish(),
     consoleSettings: z.looseObject({ sdl: z.string().nullish() }).nullish(),
     settings: z
-      .looseObject({ runtimeLimitHours: z.number().nullish(), runtimeEndsAt: z.string().nullish() })
+      .looseObject({
+        runtimeLimitHours: z.number().nullish(),
+        runtimeEndsAt: z.string().nullish(),
+        closeReason: z.string().nullish(),
+      })
       .nullish(),
   }),
 });
@@ -77,6 +81,7 @@ export function apiReader(client: AkashClient, apiKey: string): ApiReader {
         ...(data.consoleSettings?.sdl ? { sdl: data.consoleSettings.sdl } : {}),
         ...(settings?.runtimeLimitHours ? { runtimeLimitHours: settings.runtimeLimitHours } : {}),
         ...(settings?.runtimeEndsAt ? { runtimeEndsAt: settings.runtimeEndsAt } : {}),
+        ...(data.settings?.closeReason ? { closeReason: data.settings.closeReason } : {}),
       };
     },
     async ownKey() {
