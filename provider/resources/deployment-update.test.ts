@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { AkashClient } from "../../sdk";
-import { loopbackProxy } from "../engine-tests/loopback-proxy";
+import { aep63Api } from "../engine-tests/aep63-api";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
 import { createApi } from "./api";
@@ -186,13 +186,7 @@ describe("Deployment handlers with automatic funding (--funding auto)", () => {
 describe("Deployment handlers on an API with only the AEP-63 surface", () => {
   test("no document, no PATCH: runtime limits and secrets fail before anything is created; SDL changes go through PUT", async () => {
     const ref = await referenceApi();
-    // What the API had before 2026-09: none of these routes.
-    const newer =
-      /^(\/v1\/doc|\/v1\/deployment-funding-config|\/v1\/sdl-secrets-context|\/v1\/deployment-names|\/v2\/)/;
-    const proxy = await loopbackProxy(ref.server.url, {
-      answer: (method, path) =>
-        newer.test(path) || method === "PATCH" ? { status: 404, body: "404 Not Found" } : undefined,
-    });
+    const proxy = await aep63Api(ref.server.url);
     try {
       const api = createApi(
         new AkashClient({ apiKey: ref.apiKey, baseUrl: proxy.url, retry: { retries: 0 } }),
