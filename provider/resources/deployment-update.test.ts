@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { AkashClient } from "../../sdk";
+import { AkashClient, waitForBids } from "../../sdk";
 import { aep63Api } from "../engine-tests/aep63-api";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
@@ -75,6 +75,32 @@ describe("Deployment handlers on today's Console API", () => {
     assert.match(removed.failures[0]!.reason, /runtimeLimitHours cannot be removed/);
     const bad = await h.check(undefined, { ...inputs, runtimeLimitHours: 1.5 });
     assert.match(bad.failures[0]!.reason, /whole number of hours from 1 to 8760/);
+    await h.delete(ref.context(), id, raised);
+  });
+
+  test("minRuntimeLeftHours: a runtime limit ending within it counts as drift, and up says to raise the limit", async () => {
+    const { id, outs, inputs } = await create({ runtimeLimitHours: 1, minRuntimeLeftHours: 2 });
+    const [first] = await waitForBids(ref.client, id, { timeoutMs: 10_000 });
+    const { gseq, oseq, provider } = first!.bid.id;
+    await ref.client.createLease({ leases: [{ dseq: id, gseq, oseq, provider }] });
+    const refreshed = (await h.read(ref.context(), id, outs)).props!;
+    assert.ok(refreshed.runtimeEndsAt, "the lease started the clock");
+    assert.equal(refreshed.runtimeStatus, "ending");
+    assert.equal((await h.diff(id, refreshed, inputs)).changes, true, "reported as drift");
+    const kept = await h.update(ref.context(), id, refreshed, inputs);
+    assert.equal(kept.runtimeStatus, "ending");
+    assert.ok(
+      ref.logs.some(
+        (l) =>
+          l.startsWith(`warn: deployment ${id}: its runtime limit ends at`) &&
+          l.includes("raise runtimeLimitHours"),
+      ),
+    );
+    const raised = await h.update(ref.context(), id, kept, { ...inputs, runtimeLimitHours: 5 });
+    assert.equal(raised.runtimeStatus, "running");
+    assert.equal((await h.diff(id, raised, { ...inputs, runtimeLimitHours: 5 })).changes, false);
+    const lowered = await h.update(ref.context(), id, refreshed, inputs).catch((e: Error) => e);
+    assert.match(String(lowered), /cannot go down to 1/, "the API's limit is 5 now: the program must say so");
     await h.delete(ref.context(), id, raised);
   });
 
