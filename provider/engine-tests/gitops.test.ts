@@ -238,7 +238,6 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
       after?.after?.drift.flatMap((r) => r.causes.map((c) => [r.type, r.name, c.cause])).sort(),
       [
         ["ApiKey", "temp", "api_key_expired"],
-        ["Deployment", "limited", "runtime_ending"],
         ["Deployment", "low", "underfunded"],
       ],
       remediated.output,
@@ -247,10 +246,8 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     // What needs a change of the program is a pull request: more deposit, a new expiry.
     config.workloads.low.deposit = 20;
     config.apiKeys.temp.expiresAt = "2030-01-01T00:00:00Z";
-    // The re-created `limited` runs out within the check's 72 h threshold: the fix is a longer limit.
-    config.workloads.limited.runtimeLimitHours = 200;
     writeStackConfig(config);
-    await commitAndMerge("fix-drift", "raise low's deposit; a new temp key; a longer runtime limit");
+    await commitAndMerge("fix-drift", "raise low's deposit; a new temp key");
     await mustStage("up");
     const clean = await stage("drift");
     assert.equal(clean.code, 0, clean.output);
