@@ -11,6 +11,8 @@ export interface ApiReader extends DriftReader {
   verify(): Promise<void>;
   /** The record of the key the check runs with (for its expiry), when the API lists it. */
   ownKey(): Promise<ApiKey | undefined>;
+  /** The API's clock (its Date header), which deadlines are compared with; this machine's without one. */
+  serverNow(): Promise<number>;
 }
 
 // Newer Console API generations add these to a deployment (names, the stored SDL) and to its
@@ -83,6 +85,16 @@ export function apiReader(client: AkashClient, apiKey: string): ApiReader {
         ...(settings?.runtimeEndsAt ? { runtimeEndsAt: settings.runtimeEndsAt } : {}),
         ...(data.settings?.closeReason ? { closeReason: data.settings.closeReason } : {}),
       };
+    },
+    async serverNow() {
+      const answer = await request(`${client.baseUrl}/v1/deployments?limit=1`, {
+        headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "pulumi-akash-drift" },
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      await answer.body.dump();
+      const date = Date.parse(String(answer.headers.date ?? ""));
+      return Number.isFinite(date) ? date : Date.now();
     },
     async ownKey() {
       // Keys are listed obfuscated (`ac.sk.production.abcdef***uvwxyz`): the one whose ends match.

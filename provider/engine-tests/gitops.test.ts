@@ -129,11 +129,12 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
         unready: { deposit: 50, selection: { allowedProviders: [address("fra1")] } },
         relabelled: { deposit: 50, name: "relabelled", selection: sjc1 },
         limited: { deposit: 50, runtimeLimitHours: 1, selection: sjc1 },
+        ending: { deposit: 50, runtimeLimitHours: 8760, selection: sjc1 },
       },
       apiKeys: { revoked: {}, renamed: {}, temp: { expiresAt } },
     };
     writeStackConfig(config);
-    const preview = await commitAndMerge("add-workloads", "eight workloads and three API keys");
+    const preview = await commitAndMerge("add-workloads", "nine workloads and three API keys");
     assert.match(preview.output, /\+ \d+ to create/, preview.output);
     assert.match(readFileSync(path.join(repo, "preview.md"), "utf8"), /^#### `pulumi preview` of stack `ci`/);
     await mustStage("up");
@@ -164,8 +165,18 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     ref.server.advanceBlocks(601);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now() + 1000)));
 
+    // `ending` outlives the clock's jump; a threshold just beyond what it has left (by the API's
+    // clock, its Date header) makes the check report its runtime as ending.
+    const ending = await fetch(`${ref.server.url}/v1/deployments/${dseqs.ending!}`, {
+      headers: { "x-api-key": ref.apiKey },
+    });
+    const endsAt = Date.parse(
+      ((await ending.json()) as { data: { settings: { runtimeEndsAt: string } } }).data.settings
+        .runtimeEndsAt,
+    );
+    const thresholdHours = Math.ceil((endsAt - Date.parse(ending.headers.get("date")!)) / 3_600_000) + 1;
     const before = stateDigest(path.join(sandbox.dir, "state"));
-    const drifted = await stage("drift");
+    const drifted = await stage("drift", { DRIFT_THRESHOLD: `${thresholdHours}h` });
     assert.equal(drifted.code, 7, drifted.output);
     assert.deepEqual(stateDigest(path.join(sandbox.dir, "state")), before, "the check wrote nothing");
     const found = report();
@@ -186,6 +197,7 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
       ["ApiKey", "temp", "api_key_expired"],
       ["Deployment", "relabelled", "name_changed"],
       ["Deployment", "limited", "closed_runtime_limit"],
+      ["Deployment", "ending", "runtime_ending"],
       ["Lease", "limited-akash", "closed_runtime_limit"],
     ];
     assert.deepEqual(

@@ -40,6 +40,12 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   });
 
   app.use(requestIds());
+  // The Date header tells the server's clock (simulated, and moved by the admin routes): what a
+  // client compares deadlines with (runtime limits, key expiry), as it would the live API's.
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("date", new Date(services.clock.now()).toUTCString());
+  });
   // One line per request, tagged with its id; no child logger is built unless the line is written.
   if (logger.isLevelEnabled("info")) {
     app.use(async (c, next) => {
