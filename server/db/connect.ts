@@ -111,9 +111,7 @@ async function openPostgres(databaseUrl: string, serve: boolean): Promise<Store>
   const db = new Kysely<Database>({ dialect: joinableTransactions(new PostgresDialect({ pool })) });
   let version: PostgresContentVersion | undefined;
   if (serve) {
-    const versionPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-    versionPool.on("error", () => undefined);
-    version = new PostgresContentVersion(versionPool);
+    version = new PostgresContentVersion(() => new pg.Client({ connectionString: databaseUrl }));
   }
   return {
     db,

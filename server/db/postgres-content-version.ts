@@ -17,15 +17,20 @@ const SNAPSHOT = { name: "akash_content_version", text: "select pg_current_snaps
  * thousand cheap round trips a second at most, whatever its request rate.
  */
 export class PostgresContentVersion {
-  readonly #pool: pg.Pool;
+  readonly #connect: () => pg.Client;
+  #client: Promise<pg.Client> | undefined;
+  #closed = false;
   #version = 0;
   #snapshot: string | undefined;
   #running: Promise<number | undefined> | undefined;
   #queued: Promise<number | undefined> | undefined;
 
-  /** `pool`: a pool of one connection, used for nothing else (data queries must not delay checks). */
-  constructor(pool: pg.Pool) {
-    this.#pool = pool;
+  /**
+   * `connect` makes a client used for nothing else (data queries waiting for a pool's connection
+   * must not delay checks), made again after it failed.
+   */
+  constructor(connect: () => pg.Client) {
+    this.#connect = connect;
   }
 
   /** The version as of now, or undefined when the database could not be asked (then cache nothing). */
@@ -44,7 +49,8 @@ export class PostgresContentVersion {
 
   async #check(): Promise<number | undefined> {
     try {
-      const { rows } = await this.#pool.query<{ snapshot: string }>(SNAPSHOT);
+      const client = await (this.#client ??= this.#open());
+      const { rows } = await client.query<{ snapshot: string }>(SNAPSHOT);
       const snapshot = rows[0]?.snapshot;
       if (snapshot === undefined || snapshot !== this.#snapshot) this.#version += 1;
       this.#snapshot = snapshot;
@@ -52,13 +58,34 @@ export class PostgresContentVersion {
     } catch {
       // Whatever was committed meanwhile is unknown: the next successful check starts a new version.
       this.#snapshot = undefined;
+      this.#drop();
       return undefined;
     } finally {
       this.#running = undefined;
     }
   }
 
-  close(): Promise<void> {
-    return this.#pool.end();
+  async #open(): Promise<pg.Client> {
+    if (this.#closed) throw new Error("the store is closed");
+    const client = this.#connect();
+    // A lost connection must not crash the server: the next check connects again.
+    client.on("error", () => this.#drop());
+    await client.connect();
+    return client;
+  }
+
+  #drop(): void {
+    const client = this.#client;
+    this.#client = undefined;
+    client?.then((c) => c.end()).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#running;
+    await this.#queued;
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.then((c) => c.end()).catch(() => undefined);
   }
 }

@@ -100,7 +100,11 @@ describe("cached reads across PostgreSQL replicas", () => {
       const topUp = await writer("POST", `/v1/deployments/deposit/${dseq}`, { data: { deposit: 1 } });
       assert.equal(topUp.status, 200, topUp.text);
       expected += 1_000_000;
-      assert.equal(funds((await reader("GET", `/v1/deployments/${dseq}`)).body.data), expected, `round ${round}`);
+      assert.equal(
+        funds((await reader("GET", `/v1/deployments/${dseq}`)).body.data),
+        expected,
+        `round ${round}`,
+      );
     }
   });
 });
