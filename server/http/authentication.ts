@@ -24,6 +24,7 @@ export function identifyCaller(apiKeys: ApiKeyService): MiddlewareHandler<AppEnv
     const identified = (identity: Identity | undefined) => {
       if (!identity) throw new ApiError(401, "Invalid API key");
       c.set("userId", identity.userId);
+      if (identity.version !== undefined) c.set("contentVersion", identity.version);
       return next();
     };
     const identity = apiKeys.identify(presented.trim());

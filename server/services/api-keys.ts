@@ -31,6 +31,8 @@ export interface ApiKeyView {
 export interface Identity {
   userId: string;
   keyId: string;
+  /** The store's content version the key was checked at (none: nothing is cached). */
+  version?: number;
 }
 
 export interface ApiKeyServiceOptions {
@@ -101,7 +103,7 @@ export class ApiKeyService {
     const now = this.#now();
     const row = this.#byHash.get(hashed, version, now);
     if (!row || needsTouch(row, now)) return this.#lookUp(key, version, hashed);
-    return isExpired(row, now) ? undefined : { userId: row.user_id, keyId: row.id };
+    return isExpired(row, now) ? undefined : { userId: row.user_id, keyId: row.id, version };
   }
 
   async #lookUp(
@@ -118,7 +120,7 @@ export class ApiKeyService {
     }
     if (!row || isExpired(row, now)) return undefined;
     if (needsTouch(row, now)) await touchApiKey(this.#db, row.id, now, now - LAST_USED_THROTTLE_MS);
-    return { userId: row.user_id, keyId: row.id };
+    return { userId: row.user_id, keyId: row.id, ...(version !== undefined ? { version } : {}) };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {

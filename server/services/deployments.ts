@@ -218,9 +218,11 @@ export class DeploymentService {
    * One deployment as the API shows it. The view is cached until the store changes, the next block
    * starts (escrow) or a lease's services change state (start delay), so repeated reads of an
    * unchanged deployment cost no query. The returned object is shared: callers must not mutate it.
+   * `version`: the store's content version, read after the request arrived and before any of its
+   * writes (its authentication's), which saves asking the database again.
    */
-  async get(userId: string, dseq: number): Promise<DeploymentDetail> {
-    const version = await this.#views.version();
+  async get(userId: string, dseq: number, version?: number): Promise<DeploymentDetail> {
+    version ??= await this.#views.version();
     const now = this.#ctx.clock.now();
     const key = `${userId}/${dseq}`;
     const cached = this.#views.get(key, version, now);
@@ -264,10 +266,10 @@ export class DeploymentService {
    * settlement (escrow dry, a top-up, the runtime limit over) are settled first, so the page and
    * the total see them in their true state. Like a deployment's view, a page is cached until the
    * store changes or the next block (list items show no lease status, so no rollout moves them);
-   * the returned object is shared: callers must not mutate it.
+   * the returned object is shared: callers must not mutate it. `version`: as for `get`.
    */
-  async list(userId: string, query: ListQuery): Promise<DeploymentPage> {
-    const version = await this.#pages.version();
+  async list(userId: string, query: ListQuery, version?: number): Promise<DeploymentPage> {
+    version ??= await this.#pages.version();
     const now = this.#ctx.clock.now();
     const filter = { state: query.state ?? "active", search: query.search || undefined } as const;
     const skip = query.skip ?? 0;

@@ -30,8 +30,10 @@ export function deploymentRoutes(
   return {
     createDeployment: async ({ c, body }) => ({ data: await deployments.create(callerId(c), body.data) }),
     // Pages and views are shared by every read until they change: serialized once, like them.
-    listDeployments: ({ c, query }) => deployments.list(callerId(c), query).then(dataBody),
-    getDeployment: ({ c, params }) => deployments.get(callerId(c), dseqParam(params.dseq)).then(dataBody),
+    listDeployments: ({ c, query }) =>
+      deployments.list(callerId(c), query, c.get("contentVersion")).then(dataBody),
+    getDeployment: ({ c, params }) =>
+      deployments.get(callerId(c), dseqParam(params.dseq), c.get("contentVersion")).then(dataBody),
     patchDeployment: async ({ c, params, body }) => ({
       data: await deployments.patch(callerId(c), dseqParam(params.dseq), body.data),
     }),
