@@ -1,7 +1,8 @@
 // The part of autocannon's API the server benchmark uses (the package ships no types).
 declare module "autocannon" {
   interface Options {
-    url: string;
+    /** Several: the connections are spread over them. */
+    url: string | string[];
     method?: string;
     headers?: Record<string, string>;
     body?: string;

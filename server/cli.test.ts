@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "./cli";
 import { DEV_USER_EMAIL } from "./cli-commands";
 import { client, helloSdl } from "./test-support/http";
+import { serveProcess, type Served } from "./test-support/served";
 
 const CLI = join(__dirname, "cli.js");
 const ROOT = join(__dirname, "..", "..");
@@ -24,37 +25,9 @@ const failure = (pending: Promise<unknown>) =>
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `akash-ref-api serve` in a child process and waits for the banner it prints once listening. */
-async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
-    env: { ...process.env, HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^akash-ref-api \S+ at (http:\/\/\S+)$/m.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
-  return { child, url, output: () => output, exited };
-}
+/** Starts `akash-ref-api serve` in a child process, with the throw-away HOME. */
+const serve = (args: string[], env: Record<string, string> = {}) =>
+  serveProcess(args, { ...process.env, HOME, ...env });
 
 /** Waits until the server's output matches. */
 async function waitForOutput(served: Served, pattern: RegExp): Promise<RegExpExecArray> {

@@ -6,7 +6,15 @@ import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { joinableTransactions } from "./joinable-transactions";
 import { migrateToLatest } from "./migrations";
 import { NodeSqliteDatabase } from "./node-sqlite-database";
+import { PostgresContentVersion } from "./postgres-content-version";
 import type { Database } from "./schema";
+
+/**
+ * A number that changes whenever the store's content may have changed, for in-process read caches:
+ * read it before a read, and what the read returned is valid while the number stays the same. A
+ * promise when the database must be asked (PostgreSQL); undefined: it could not be, cache nothing.
+ */
+export type ContentVersion = () => number | Promise<number | undefined>;
 
 export type StoreKind = "sqlite" | "sqlite-memory" | "postgres";
 
@@ -17,7 +25,8 @@ export interface StoreOptions {
   databaseUrl?: string;
   /**
    * The server's own store: a SQLite data dir is claimed for this process (a second server on it
-   * fails to start), which is what lets the store offer a content version for read caches.
+   * fails to start), which is what lets the store offer a content version for read caches; on
+   * PostgreSQL the version is asked of the database (see postgres-content-version.ts).
    */
   serve?: boolean;
 }
@@ -28,12 +37,8 @@ export interface Store {
   kind: StoreKind;
   /** Where the data lives, for the startup log (never contains a password). */
   location: string;
-  /**
-   * A number that changes whenever the content may have changed, for in-process read caches.
-   * Only for a served SQLite store: on PostgreSQL other replicas write unseen, so there is none and
-   * nothing is cached.
-   */
-  contentVersion?: () => number;
+  /** Only for a served store (see `serve`); without it nothing is cached. */
+  contentVersion?: ContentVersion;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,7 @@ const PG_INT8_OID = 20;
 /** Opens the store the options name and migrates it to the latest schema. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl
-    ? await openPostgres(options.databaseUrl)
+    ? await openPostgres(options.databaseUrl, options.serve ?? false)
     : openSqlite(options.dataDir, options.serve ?? false);
   try {
     await migrateToLatest(store.db as Kysely<unknown>);
@@ -87,7 +92,7 @@ function openSqlite(dataDir: string | undefined, serve: boolean): Store {
   };
 }
 
-async function openPostgres(databaseUrl: string): Promise<Store> {
+async function openPostgres(databaseUrl: string, serve: boolean): Promise<Store> {
   // Loaded only for PostgreSQL: an embedded (SQLite) server does not carry the driver in memory.
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({
@@ -104,7 +109,23 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
   // An idle client losing its connection must not crash the server; the next query reconnects.
   pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: joinableTransactions(new PostgresDialect({ pool })) });
-  return { db, kind: "postgres", location: redactUrl(databaseUrl), close: () => db.destroy() };
+  let version: PostgresContentVersion | undefined;
+  if (serve) {
+    version = new PostgresContentVersion(() => new pg.Client({ connectionString: databaseUrl }));
+  }
+  return {
+    db,
+    kind: "postgres",
+    location: redactUrl(databaseUrl),
+    ...(version ? { contentVersion: () => version.current() } : {}),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await version?.close();
+      }
+    },
+  };
 }
 
 /** The URL without its password, for logs. */

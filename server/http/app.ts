@@ -78,21 +78,16 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   }
   app.use(identifyCaller(services.apiKeys));
 
-  registerRoutes(
-    app,
-    contractRoutes(services, config),
-    (route) =>
-      route.method === "post"
-        ? [
-            idempotentPost(
-              () => services.db,
-              () => services.clock.now(),
-              config.idempotencyTtlMs,
-            ),
-          ]
-        : [],
-    // The status line is out already: the client sees a cut connection, the log says why.
-    (error, c) => logger.error({ reqId: c.get("requestId"), err: error }, "response stream failed"),
+  registerRoutes(app, contractRoutes(services, config), (route) =>
+    route.method === "post"
+      ? [
+          idempotentPost(
+            () => services.db,
+            () => services.clock.now(),
+            config.idempotencyTtlMs,
+          ),
+        ]
+      : [],
   );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKeyAuth", {

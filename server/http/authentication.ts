@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { ApiKeyService } from "../services/api-keys";
+import type { ApiKeyService, Identity } from "../services/api-keys";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 
@@ -21,17 +21,14 @@ export function identifyCaller(apiKeys: ApiKeyService): MiddlewareHandler<AppEnv
     const presented =
       headerKey ?? (authorization !== undefined ? (BEARER.exec(authorization)?.[1] ?? "") : undefined);
     if (presented === undefined) return next();
-    const key = presented.trim();
-    const known = apiKeys.knownIdentity(key);
-    if (known) {
-      c.set("userId", known.userId);
-      return next();
-    }
-    return apiKeys.authenticate(key).then((identity) => {
+    const identified = (identity: Identity | undefined) => {
       if (!identity) throw new ApiError(401, "Invalid API key");
       c.set("userId", identity.userId);
+      if (identity.version !== undefined) c.set("contentVersion", identity.version);
       return next();
-    });
+    };
+    const identity = apiKeys.identify(presented.trim());
+    return identity instanceof Promise ? identity.then(identified) : identified(identity);
   };
 }
 

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { startServer, type RunningServer } from "../index";
+import { before, test } from "node:test";
+import type { RunningServer } from "../index";
 import { ManualClock } from "../market";
 import { client, helloSdl, type Caller } from "../test-support/http";
+import { describeEachStore } from "../test-support/stores";
 
 const START = Date.UTC(2026, 0, 1);
 const BID_DELAY_MS = 1000;
@@ -12,22 +13,17 @@ const START_DELAY_MS = 2000;
  * Authentication and deployment reads are answered from an in-process cache while nothing changes.
  * These reproduce each way a cached answer could go stale: writes, the next block, a rollout
  * finishing, the escrow running dry, revocation and expiry. Every read below follows an identical
- * read, so it would be a cache hit if the cache missed the change.
+ * read, so it would be a cache hit if the cache missed the change. (Across PostgreSQL replicas:
+ * cached-reads-replicas.test.ts.)
  */
-describe("cached reads show every change at once", () => {
+describeEachStore("cached reads show every change at once", (store) => {
   const clock = new ManualClock({ startMs: START });
   let server: RunningServer;
   let api: Caller;
   before(async () => {
-    server = await startServer({
-      logLevel: "silent",
-      clock,
-      bidDelayMs: BID_DELAY_MS,
-      startDelayMs: START_DELAY_MS,
-    });
+    server = await store.start({ clock, bidDelayMs: BID_DELAY_MS, startDelayMs: START_DELAY_MS });
     api = client(server.url, (await server.createUser("cached@example.com", 1000)).apiKey);
   });
-  after(() => server.close());
 
   async function readTwice(dseq: string) {
     const first = await api("GET", `/v1/deployments/${dseq}`);
@@ -84,6 +80,38 @@ describe("cached reads show every change at once", () => {
 
     assert.equal((await api("DELETE", `/v1/deployments/${dseq}`)).status, 200);
     assert.equal((await readTwice(dseq)).deployment.state, "closed");
+  });
+
+  test("a listing shows a new deployment, a top-up, the next block's escrow and a close on the next read", async () => {
+    const page = "/v1/deployments?reverse=true&limit=5";
+    const listTwice = async () => {
+      const first = await api("GET", page);
+      const second = await api("GET", page);
+      assert.equal(second.status, 200, second.text);
+      assert.equal(second.text, first.text, "an unchanged listing reads the same");
+      return second.body.data;
+    };
+    type Page = Awaited<ReturnType<typeof listTwice>>;
+    const item = (listed: Page, dseq: string) =>
+      listed.deployments.find((d: { deployment: { id: { dseq: string } } }) => d.deployment.id.dseq === dseq);
+    const initial = await listTwice();
+
+    const dseq = await createLeased();
+    const created = await listTwice();
+    assert.equal(created.pagination.total, initial.pagination.total + 1);
+    assert.ok(item(created, dseq), "the new deployment is listed");
+
+    await api("POST", `/v1/deployments/deposit/${dseq}`, { data: { deposit: 2 } });
+    const toppedUp = await listTwice();
+    assert.equal(funds(item(toppedUp, dseq)), funds(item(created, dseq)) + 2_000_000);
+
+    clock.advanceBlocks(1);
+    assert.ok(funds(item(await listTwice(), dseq)) < funds(item(toppedUp, dseq)), "a block's rent left");
+
+    assert.equal((await api("DELETE", `/v1/deployments/${dseq}`)).status, 200);
+    const closed = await listTwice();
+    assert.equal(closed.pagination.total, initial.pagination.total);
+    assert.equal(item(closed, dseq), undefined, "a closed deployment leaves the active listing");
   });
 
   test("escrow settles at each new block and services turn ready after the start delay, with no write between", async () => {

@@ -22,14 +22,3 @@ export function dataBody<T extends object>(value: T): JsonBody<{ data: T }> {
   }
   return new JsonBody(text);
 }
-
-/**
- * A JSON body sent while it is produced, chunk by chunk: for answers too large to build in memory
- * at once. The status is sent before the first chunk; if producing a later chunk fails, the
- * connection is cut, so the client sees an incomplete body rather than a wrong one.
- */
-export class JsonStream<T> {
-  declare readonly shape?: T;
-
-  constructor(readonly chunks: AsyncIterable<string>) {}
-}

@@ -6,7 +6,7 @@ import type { AppEnv } from "./app-env";
 import { requireCaller } from "./authentication";
 import { limitBody, requireJsonContentType } from "./body-guards";
 import { ApiError, validationError } from "./errors";
-import { JsonBody, JsonStream } from "./json-body";
+import { JsonBody } from "./json-body";
 import { jsonResponse } from "./request-id";
 import type { Handlers, RouteHandler } from "./route-handler";
 
@@ -47,7 +47,6 @@ export function registerRoutes(
   app: OpenAPIHono<AppEnv>,
   handlers: Handlers,
   extraMiddleware: (route: RouteDefinition) => MiddlewareHandler<AppEnv>[],
-  onStreamError: (error: unknown, c: Context<AppEnv>) => void,
 ): void {
   for (const [operationId, route] of Object.entries(routes) as [OperationId, RouteDefinition][]) {
     const handler = handlers[operationId] as RouteHandler<RouteDefinition>;
@@ -87,71 +86,12 @@ export function registerRoutes(
       };
       const result = await handler(input as never);
       if (route.successStatus === 204) return c.body(null, 204);
-      if (result instanceof JsonStream)
-        return jsonResponse(
-          c,
-          streamed(
-            result.chunks,
-            (error) => onStreamError(error, c),
-            () => cutConnection(c),
-          ),
-          route.successStatus,
-        );
       const text = result instanceof JsonBody ? result.text : JSON.stringify(result);
       return jsonResponse(c, text, route.successStatus);
     };
     app.openAPIRegistry.registerPath(config);
     app.on([route.method.toUpperCase()], [honoPath(route.path)], ...middleware, respond);
   }
-}
-
-const encoder = new TextEncoder();
-
-/**
- * Chunks as a byte stream that pulls the next chunk only when the connection has taken the last
- * one (the Node adapter waits for "drain"), so a slow client holds at most a chunk or two in memory.
- * A client that goes away stops the producer. A failure is reported and the connection cut, so the
- * client sees a body that ends early: an errored stream would make the adapter append the error's
- * message to the body and print it outside the JSON log.
- */
-function streamed(
-  chunks: AsyncIterable<string>,
-  onError: (error: unknown) => void,
-  cut: () => boolean,
-): ReadableStream<Uint8Array> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  let cancelled = () => {};
-  const whenCancelled = new Promise<void>((resolve) => (cancelled = resolve));
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let next: IteratorResult<string>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          onError(error);
-          // The cut connection makes the adapter cancel this stream: nothing more is written.
-          if (cut()) return whenCancelled;
-          throw error;
-        }
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-      async cancel() {
-        cancelled();
-        await iterator.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-/** Closes the request's connection at once, when served by the Node adapter. */
-function cutConnection(c: Context<AppEnv>): boolean {
-  const outgoing = c.env?.outgoing;
-  if (!outgoing) return false;
-  outgoing.destroy();
-  return true;
 }
 
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -32,11 +32,7 @@ export function requestIds(): MiddlewareHandler<AppEnv> {
  * A JSON response with its headers as a plain object, request id included: the Node adapter then
  * writes it without building a `Headers` object, which is a large share of a cached read's cost.
  */
-export function jsonResponse(
-  c: Context<AppEnv>,
-  body: string | ReadableStream<Uint8Array>,
-  status: number,
-): Response {
+export function jsonResponse(c: Context<AppEnv>, body: string, status: number): Response {
   const extra = c.get("answerHeaders");
   const response = new Response(body, {
     status,

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import type { OperationId, RouteDefinition, Routes } from "../../sdk/contract";
 import type { AppEnv } from "./app-env";
-import type { JsonBody, JsonStream } from "./json-body";
+import type { JsonBody } from "./json-body";
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -15,17 +15,12 @@ export interface HandlerInput<R extends RouteDefinition> {
 }
 
 /**
- * Returns the success body (sent with the route's success status): a value, already serialized,
- * or streamed; nothing for 204 routes.
+ * Returns the success body (sent with the route's success status): a value or one already
+ * serialized; nothing for 204 routes.
  */
 export type RouteHandler<R extends RouteDefinition> = (
   input: HandlerInput<R>,
-) => Promise<
-  | z.input<NonNullable<R["response"]>>
-  | JsonBody<z.input<NonNullable<R["response"]>>>
-  | JsonStream<z.input<NonNullable<R["response"]>>>
-  | void
->;
+) => Promise<z.input<NonNullable<R["response"]>> | JsonBody<z.input<NonNullable<R["response"]>>> | void>;
 
 /** One handler per operation of the contract's route table; the compiler insists on all of them. */
 export type Handlers = { [K in OperationId]: RouteHandler<Routes[K]> };

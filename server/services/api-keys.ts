@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { ContentVersion } from "../db/connect";
 import type { Database } from "../db/schema";
 import {
   deleteApiKey,
@@ -30,6 +31,8 @@ export interface ApiKeyView {
 export interface Identity {
   userId: string;
   keyId: string;
+  /** The store's content version the key was checked at (none: nothing is cached). */
+  version?: number;
 }
 
 export interface ApiKeyServiceOptions {
@@ -37,7 +40,7 @@ export interface ApiKeyServiceOptions {
   env: string;
   now: () => number;
   /** The store's content version: with it, known keys are looked up in memory until anything is written. */
-  contentVersion?: () => number;
+  contentVersion?: ContentVersion;
 }
 
 /** Keys remembered by the authentication cache (a few MB at most). */
@@ -85,10 +88,31 @@ export class ApiKeyService {
    * seen on the next request: any write to the store invalidates the cached rows.
    */
   async authenticate(key: string): Promise<Identity | undefined> {
-    const lookup = this.#lookup(key);
-    if (!lookup) return undefined;
-    const { hashed, version, now } = lookup;
-    let row = lookup.row;
+    return this.identify(key);
+  }
+
+  /**
+   * `authenticate`, answered without a promise when memory alone can answer (SQLite's version is
+   * known at once; a cached key whose use needs no write).
+   */
+  identify(key: string): Identity | undefined | Promise<Identity | undefined> {
+    if (!isWellFormedApiKey(key, this.#env)) return undefined;
+    const version = this.#byHash.version();
+    if (typeof version !== "number") return Promise.resolve(version).then((v) => this.#lookUp(key, v));
+    const hashed = hashApiKey(key);
+    const now = this.#now();
+    const row = this.#byHash.get(hashed, version, now);
+    if (!row || needsTouch(row, now)) return this.#lookUp(key, version, hashed);
+    return isExpired(row, now) ? undefined : { userId: row.user_id, keyId: row.id, version };
+  }
+
+  async #lookUp(
+    key: string,
+    version: number | undefined,
+    hashed = hashApiKey(key),
+  ): Promise<Identity | undefined> {
+    const now = this.#now();
+    let row = this.#byHash.get(hashed, version, now);
     if (!row) {
       row = await findApiKeyByHash(this.#db, hashed);
       // Unknown keys are not remembered: a flood of made-up keys must not fill memory.
@@ -96,30 +120,7 @@ export class ApiKeyService {
     }
     if (!row || isExpired(row, now)) return undefined;
     if (needsTouch(row, now)) await touchApiKey(this.#db, row.id, now, now - LAST_USED_THROTTLE_MS);
-    return { userId: row.user_id, keyId: row.id };
-  }
-
-  /**
-   * What `authenticate` answers when it can answer from memory alone (a cached, valid key whose use
-   * needs no write), without a promise; otherwise undefined, and `authenticate` must be asked.
-   */
-  knownIdentity(key: string): Identity | undefined {
-    const lookup = this.#lookup(key);
-    const row = lookup?.row;
-    if (!lookup || !row || isExpired(row, lookup.now) || needsTouch(row, lookup.now)) return undefined;
-    return { userId: row.user_id, keyId: row.id };
-  }
-
-  /** A well-formed key's hash, the store version and time now, and its cached row if any. */
-  #lookup(
-    key: string,
-  ): { hashed: string; version: number | undefined; now: number; row?: ApiKeyRow } | undefined {
-    if (!isWellFormedApiKey(key, this.#env)) return undefined;
-    const hashed = hashApiKey(key);
-    const version = this.#byHash.version();
-    const now = this.#now();
-    const row = this.#byHash.get(hashed, version, now);
-    return row ? { hashed, version, now, row } : { hashed, version, now };
+    return { userId: row.user_id, keyId: row.id, ...(version !== undefined ? { version } : {}) };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {

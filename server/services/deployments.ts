@@ -6,8 +6,8 @@ import type {
   DeploymentDetail,
   DeploymentListItem,
   DeploymentNames,
+  DeploymentPage,
   LeaseStatus,
-  Pagination,
   PatchDeploymentBody,
   PatchedDeployment,
 } from "../../sdk/contract";
@@ -76,14 +76,11 @@ export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
 /** The default (and largest) page of GET /v1/deployments, as on the live API. */
 export const DEFAULT_PAGE = 100;
 
-/** A page of deployments: its pagination, and its deployments batch by batch (see `list`). */
-export interface DeploymentListing {
-  pagination: Pagination;
-  batches: AsyncIterable<DeploymentListItem[]>;
-}
-
 /** Deployment views kept by the read cache (about 2 KB each). */
 const CACHED_VIEWS = 1_000;
+
+/** Listing pages kept by the read cache (about 1.5 KB an item, at most 100 items a page). */
+const CACHED_PAGES = 64;
 
 /** The auditor the live API requires of providers (MANAGED_WALLET_LEASE_ALLOWED_AUDITORS default). */
 export const ALLOWED_AUDITORS = ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"] as const;
@@ -96,11 +93,13 @@ export const ALLOWED_AUDITORS = ["akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63"]
 export class DeploymentService {
   readonly #ctx: MarketContext;
   readonly #views: VersionedCache<DeploymentDetail>;
+  readonly #pages: VersionedCache<DeploymentPage>;
   #lastDseq = 0;
 
   constructor(ctx: MarketContext) {
     this.#ctx = ctx;
     this.#views = new VersionedCache(ctx.contentVersion, CACHED_VIEWS);
+    this.#pages = new VersionedCache(ctx.contentVersion, CACHED_PAGES);
   }
 
   /**
@@ -226,9 +225,11 @@ export class DeploymentService {
    * One deployment as the API shows it. The view is cached until the store changes, the next block
    * starts (escrow) or a lease's services change state (start delay), so repeated reads of an
    * unchanged deployment cost no query. The returned object is shared: callers must not mutate it.
+   * `version`: the store's content version, read after the request arrived and before any of its
+   * writes (its authentication's), which saves asking the database again.
    */
-  async get(userId: string, dseq: number): Promise<DeploymentDetail> {
-    const version = this.#views.version();
+  async get(userId: string, dseq: number, version?: number): Promise<DeploymentDetail> {
+    version ??= await this.#views.version();
     const now = this.#ctx.clock.now();
     const key = `${userId}/${dseq}`;
     const cached = this.#views.get(key, version, now);
@@ -270,29 +271,38 @@ export class DeploymentService {
    * A page of the user's deployments: active (or closed) ones, oldest first (newest with
    * `reverse`), those whose name or dseq contains `search`, at most 100. Deployments due a
    * settlement (escrow dry, a top-up, the runtime limit over) are settled first, so the page and
-   * the total see them in their true state.
+   * the total see them in their true state. Like a deployment's view, a page is cached until the
+   * store changes or the next block (list items show no lease status, so no rollout moves them);
+   * the returned object is shared: callers must not mutate it. `version`: as for `get`.
    */
-  async list(userId: string, query: ListQuery): Promise<DeploymentListing> {
-    const height = this.#ctx.clock.height();
-    for (const due of await listDueDeployments(this.#ctx.db, userId, height))
-      await this.mutate(userId, due, async () => undefined);
+  async list(userId: string, query: ListQuery, version?: number): Promise<DeploymentPage> {
+    version ??= await this.#pages.version();
+    const now = this.#ctx.clock.now();
     const filter = { state: query.state ?? "active", search: query.search || undefined } as const;
     const skip = query.skip ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE, DEFAULT_PAGE);
+    const reverse = query.reverse ?? false;
+    const key = JSON.stringify([userId, filter.state, filter.search, skip, limit, reverse]);
+    const cached = this.#pages.get(key, version, now);
+    if (cached) return cached;
+
+    const height = this.#ctx.clock.heightAt(now);
+    for (const due of await listDueDeployments(this.#ctx.db, userId, height))
+      await this.mutate(userId, due, async () => undefined);
     const [total, owner, rows] = await Promise.all([
       filter.state === "active" && !filter.search
         ? activeDeploymentCount(this.#ctx.db, userId)
         : countDeployments(this.#ctx.db, userId, filter),
       this.#ctx.owners.addressOf(userId),
-      listDeploymentPage(this.#ctx.db, userId, filter, { skip, limit, reverse: query.reverse ?? false }),
+      listDeploymentPage(this.#ctx.db, userId, filter, { skip, limit, reverse }),
     ]);
-    const items = rows.length > 0 ? await this.#listItems(userId, owner, height, rows) : [];
-    return {
+    const page: DeploymentPage = {
+      deployments: rows.length > 0 ? await this.#listItems(userId, owner, height, rows) : [],
       pagination: { total, skip, limit, hasMore: skip + rows.length < total },
-      batches: (async function* () {
-        if (items.length > 0) yield items;
-      })(),
     };
+    const { clock } = this.#ctx;
+    this.#pages.set(key, version, page, clock.timeOfHeight(height + 1));
+    return page;
   }
 
   /** The names of the caller's deployments among `dseqs` (null: none, or not the caller's). */

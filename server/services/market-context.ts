@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { ServerConfig } from "../config";
+import type { ContentVersion } from "../db/connect";
 import type { Database } from "../db/schema";
 import type { Clock, Fleet } from "../market";
 import { findUserById } from "../repositories/users";
@@ -18,8 +19,8 @@ export interface MarketContext {
   db: Kysely<Database>;
   /** PostgreSQL: take row locks (FOR UPDATE) in read-modify-write transactions. */
   lockRows: boolean;
-  /** The store's content version (SQLite); without it nothing is cached. */
-  contentVersion?: () => number;
+  /** The store's content version; without it nothing is cached. */
+  contentVersion?: ContentVersion;
   clock: Clock;
   fleet: Fleet;
   config: ServerConfig;

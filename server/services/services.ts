@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { ServerConfig } from "../config";
+import type { ContentVersion } from "../db/connect";
 import type { Database } from "../db/schema";
 import type { Clock, Fleet } from "../market";
 import { AccountService } from "./accounts";
@@ -34,8 +35,8 @@ export interface Services {
 export function createServices(options: {
   db: Kysely<Database>;
   lockRows: boolean;
-  /** The store's content version (SQLite), which enables the in-process read caches. */
-  contentVersion?: () => number;
+  /** The store's content version, which enables the in-process read caches. */
+  contentVersion?: ContentVersion;
   clock: Clock;
   fleet: Fleet;
   config: ServerConfig;

@@ -1,10 +1,9 @@
-import type { DeploymentListItem, DeploymentPage, Pagination } from "../../../sdk/contract";
 import type { ServerConfig } from "../../config";
-import type { DeploymentListing, DeploymentService } from "../../services/deployments";
+import type { DeploymentService } from "../../services/deployments";
 import type { SecretServices } from "../../services/market-context";
 import { notFound } from "../errors";
 import { callerId } from "../authentication";
-import { dataBody, JsonStream } from "../json-body";
+import { dataBody } from "../json-body";
 import { dseqParam } from "../params";
 import { answerHeader } from "../request-id";
 import type { HandlerGroup } from "../route-handler";
@@ -30,9 +29,11 @@ export function deploymentRoutes(
 ): HandlerGroup<DeploymentOperations> {
   return {
     createDeployment: async ({ c, body }) => ({ data: await deployments.create(callerId(c), body.data) }),
-    listDeployments: async ({ c, query }) => pageBody(await deployments.list(callerId(c), query)),
-    // The view is shared by every read until the deployment changes: serialized once, like it.
-    getDeployment: ({ c, params }) => deployments.get(callerId(c), dseqParam(params.dseq)).then(dataBody),
+    // Pages and views are shared by every read until they change: serialized once, like them.
+    listDeployments: ({ c, query }) =>
+      deployments.list(callerId(c), query, c.get("contentVersion")).then(dataBody),
+    getDeployment: ({ c, params }) =>
+      deployments.get(callerId(c), dseqParam(params.dseq), c.get("contentVersion")).then(dataBody),
     patchDeployment: async ({ c, params, body }) => ({
       data: await deployments.patch(callerId(c), dseqParam(params.dseq), body.data),
     }),
@@ -70,36 +71,4 @@ export function deploymentRoutes(
       return { ...context, data: context };
     },
   };
-}
-
-/**
- * A page that fits in one batch is answered as a whole; a larger one (an unpaginated list) is sent
- * while it is read, batch by batch, so its size does not decide the server's memory. Both give the
- * live API's body: `{"data":{"deployments":[...],"pagination":{...}}}`.
- */
-async function pageBody({
-  pagination,
-  batches,
-}: DeploymentListing): Promise<{ data: DeploymentPage } | JsonStream<{ data: DeploymentPage }>> {
-  const rest = batches[Symbol.asyncIterator]();
-  const first = await rest.next();
-  if (first.done) return { data: { deployments: [], pagination } };
-  const second = await rest.next();
-  if (second.done) return { data: { deployments: first.value, pagination } };
-  return new JsonStream(pageText([first.value, second.value], rest, pagination));
-}
-
-async function* pageText(
-  read: DeploymentListItem[][],
-  rest: AsyncIterator<DeploymentListItem[]>,
-  pagination: Pagination,
-): AsyncGenerator<string> {
-  yield `{"data":{"deployments":[${read.map(listText).join(",")}`;
-  for await (const batch of { [Symbol.asyncIterator]: () => rest }) yield `,${listText(batch)}`;
-  yield `],"pagination":${JSON.stringify(pagination)}}}`;
-}
-
-/** A non-empty batch as JSON array items, without the brackets. */
-function listText(batch: DeploymentListItem[]): string {
-  return JSON.stringify(batch).slice(1, -1);
 }
