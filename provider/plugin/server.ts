@@ -215,12 +215,18 @@ export class AkashPluginProvider {
         this.resource(req, `${req.getId()} read`, async (served, ctx) => {
           const props = fromStruct(req.getProperties());
           const inputs = fromStruct(req.getInputs());
-          const result = await served.handlers.read(await ctx(), req.getId(), props.values);
+          const context = await ctx();
+          // An import: nothing recorded yet, so read starts from what the resource adopts.
+          const importing = !Object.keys(props.values).length && !Object.keys(inputs.values).length;
+          const recorded = importing && served.handlers.adopt
+            ? await served.handlers.adopt(context, req.getId())
+            : props.values;
+          const result = await served.handlers.read(context, req.getId(), recorded);
           if (!result.id || !result.props) return new rpc.ReadResponse(); // gone: the engine drops it
           const outs = result.props as Record<string, unknown>;
           const secrets = secretNames(served, props, inputs);
           // Refresh keeps the recorded inputs; an import (no inputs yet) takes them from what was read.
-          const readInputs = Object.keys(inputs.values).length
+          const readInputs = !importing
             ? inputs.values
             : Object.fromEntries(inputNames(served).filter((k) => k in outs).map((k) => [k, outs[k]]));
           return new rpc.ReadResponse()
