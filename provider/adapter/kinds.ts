@@ -14,7 +14,10 @@ import type { ResourceDescription } from "../schema/describe";
 export const resourceKinds = {
   apiKey: { description: apiKeyDescription, handlers: { ...apiKeyHandlers, adopt: adoptApiKey } },
   certificate: { description: certificateDescription, handlers: certificateHandlers },
-  deployment: { description: deploymentDescription, handlers: { ...deploymentHandlers, adopt: adoptDeployment } },
+  deployment: {
+    description: deploymentDescription,
+    handlers: { ...deploymentHandlers, adopt: adoptDeployment },
+  },
   lease: { description: leaseDescription, handlers: { ...leaseHandlers, adopt: adoptLease } },
   stackIdentity: { description: stackIdentityDescription, handlers: stackIdentityHandlers },
 } as const;

@@ -66,11 +66,16 @@ describe("pulumi import", () => {
 
   test("a deployment, its lease and an API key made outside Pulumi; up with the generated code changes nothing", async () => {
     const { dseq, leaseId } = await deployByHand(ref);
-    const key = await http<{ data: { id: string } }>(ref, "POST", "/v1/api-keys", { data: { name: "script" } });
-    const project = await openProject(path.join(__dirname, "../../../provider/engine-tests/fixtures/plugin-yaml"), {
-      url: ref.server.url,
-      apiKey: ref.apiKey,
+    const key = await http<{ data: { id: string } }>(ref, "POST", "/v1/api-keys", {
+      data: { name: "script" },
     });
+    const project = await openProject(
+      path.join(__dirname, "../../../provider/engine-tests/fixtures/plugin-yaml"),
+      {
+        url: ref.server.url,
+        apiKey: ref.apiKey,
+      },
+    );
     try {
       const imports: [string, string, string][] = [
         ["akash:index:Deployment", "web", dseq],
@@ -86,7 +91,9 @@ describe("pulumi import", () => {
       }
       assert.match(outputs[2]!, /no `key` output/, "the import says the key's secret cannot be recovered");
       const program = readFileSync(path.join(project.cwd, "Pulumi.yaml"), "utf8");
-      assert.ok(program.includes("image: nginx:1.25.3"), "the generated code holds the stored SDL");
+      const resources = (parse(program) as { resources: Record<string, { properties: Record<string, unknown> }> })
+        .resources;
+      assert.equal(resources.web?.properties.sdl, SDL, `the generated code holds the SDL sent:\n${program}`);
 
       await project.must(["preview", "--expect-no-changes"]);
       const up = await project.must(["up", "--yes", "--skip-preview"]);

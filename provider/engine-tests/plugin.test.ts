@@ -44,7 +44,9 @@ describe("plugin provider", () => {
       // The ApiKey's key is a secret output; neither it nor the provider's key is readable in state.
       const shown = (await project.must(["stack", "output", "key"])).stdout;
       assert.match(shown, /\[secret\]/);
-      const key = JSON.parse((await project.must(["stack", "output", "key", "--show-secrets", "--json"])).stdout);
+      const key = JSON.parse(
+        (await project.must(["stack", "output", "key", "--show-secrets", "--json"])).stdout,
+      );
       assert.ok(!project.stateText().includes(key), "the new key is encrypted in state");
       assert.ok(!project.stateText().includes(ref.apiKey), "the provider's key is encrypted in state");
 

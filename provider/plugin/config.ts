@@ -7,7 +7,10 @@ import type { CheckFailure } from "../resources/handler";
 import { PACKAGE } from "../schema/describe";
 
 /** Settings from Configure's args (already unwrapped) or, without args, its variables. */
-export function settingsFrom(args: Record<string, unknown>, variables: Map<string, string>): ProviderSettings {
+export function settingsFrom(
+  args: Record<string, unknown>,
+  variables: Map<string, string>,
+): ProviderSettings {
   const value = (key: string): string | undefined => {
     const v = args[key] ?? variables.get(`${PACKAGE}:config:${key}`) ?? variables.get(`${PACKAGE}:${key}`);
     return v === undefined || v === null ? undefined : String(v);

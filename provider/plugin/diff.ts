@@ -27,8 +27,7 @@ export function detailedDiff(
     const replace = verdict.replaces.includes(name);
     const [before, after] = [olds[name], news[name]];
     if (isDeepStrictEqual(before, after) && !replace) continue;
-    const change: PropertyChange =
-      before === undefined ? "add" : after === undefined ? "delete" : "update";
+    const change: PropertyChange = before === undefined ? "add" : after === undefined ? "delete" : "update";
     properties.push({ name, change, replace });
   }
   return {

@@ -30,7 +30,10 @@ async function storedDefinition(ctx: HandlerContext, dseq: string) {
   return { deployment, sdl, parsed, manifest: manifestToSortedJSON(manifest.value.groups) };
 }
 
-export async function adoptDeployment(ctx: HandlerContext, dseq: string): Promise<Partial<DeploymentOutputs>> {
+export async function adoptDeployment(
+  ctx: HandlerContext,
+  dseq: string,
+): Promise<Partial<DeploymentOutputs>> {
   const found = await storedDefinition(ctx, dseq);
   if (!found) return {};
   const { deployment, sdl, parsed, manifest } = found;

@@ -26,8 +26,9 @@ import { inputNames, internalInputs, servedByToken } from "./resources";
 import { fromStruct, toStruct, type Properties } from "./values";
 
 const packageRoot = path.resolve(__dirname, "../../..");
-const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
-  .version;
+const version = (
+  JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }
+).version;
 
 /** An error the engine shows as the call's failure (grpc UNKNOWN carries the message as is). */
 class CallError extends Error {}
@@ -98,7 +99,9 @@ export class AkashPluginProvider {
       return await run(served, () => session.context(this.log.forResource(urn, (t) => session.scrub(t))));
     } catch (err) {
       if (err instanceof CallError) throw toGrpcError({ kind: "error", message: err.message });
-      throw toGrpcError(engineError(err, `${served?.description.name ?? type} ${name} ${op}`, (t) => this.session.scrub(t)));
+      throw toGrpcError(
+        engineError(err, `${served?.description.name ?? type} ${name} ${op}`, (t) => this.session.scrub(t)),
+      );
     }
   }
 
@@ -133,10 +136,13 @@ export class AkashPluginProvider {
         const news = fromStruct(req.getNews());
         const secret = new Set([
           ...news.secrets,
-          ...Object.keys(configDescription).filter((k) => configDescription[k as keyof typeof configDescription].spec.secret),
+          ...Object.keys(configDescription).filter(
+            (k) => configDescription[k as keyof typeof configDescription].spec.secret,
+          ),
         ]);
         const res = new rpc.CheckResponse().setInputs(toStruct(news.values, secret));
-        for (const f of configFailures(news.values)) res.addFailures(new rpc.CheckFailure().setProperty(f.property).setReason(f.reason));
+        for (const f of configFailures(news.values))
+          res.addFailures(new rpc.CheckFailure().setProperty(f.property).setReason(f.reason));
         return res;
       }),
       diffConfig: unary(async (req: rpc.DiffRequest) => {
@@ -146,7 +152,9 @@ export class AkashPluginProvider {
         );
         res.setDiffsList(changed).setHasdetaileddiff(true);
         for (const key of changed) {
-          res.getDetaileddiffMap().set(key, new rpc.PropertyDiff().setKind(rpc.PropertyDiff.Kind.UPDATE).setInputdiff(true));
+          res
+            .getDetaileddiffMap()
+            .set(key, new rpc.PropertyDiff().setKind(rpc.PropertyDiff.Kind.UPDATE).setInputdiff(true));
         }
         return res;
       }),
@@ -173,10 +181,17 @@ export class AkashPluginProvider {
         this.resource(req, `${req.getId()} diff`, async (served, ctx) => {
           const olds = fromStruct(req.getOlds()).values;
           const news = fromStruct(req.getNews()).values;
-          const verdict = await served.handlers.diff(req.getId(), olds, news, this.session.hasKey ? await ctx() : undefined);
+          const verdict = await served.handlers.diff(
+            req.getId(),
+            olds,
+            news,
+            this.session.hasKey ? await ctx() : undefined,
+          );
           const diff = detailedDiff(served.description, verdict, olds, news);
           const res = new rpc.DiffResponse()
-            .setChanges(diff.changes ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE)
+            .setChanges(
+              diff.changes ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE,
+            )
             .setReplacesList(diff.replaces)
             .setDeletebeforereplace(diff.deleteBeforeReplace)
             .setDiffsList(diff.properties.map((p) => p.name))
@@ -185,10 +200,16 @@ export class AkashPluginProvider {
           for (const p of diff.properties) {
             const kind =
               p.change === "add"
-                ? p.replace ? kinds.ADD_REPLACE : kinds.ADD
+                ? p.replace
+                  ? kinds.ADD_REPLACE
+                  : kinds.ADD
                 : p.change === "delete"
-                  ? p.replace ? kinds.DELETE_REPLACE : kinds.DELETE
-                  : p.replace ? kinds.UPDATE_REPLACE : kinds.UPDATE;
+                  ? p.replace
+                    ? kinds.DELETE_REPLACE
+                    : kinds.DELETE
+                  : p.replace
+                    ? kinds.UPDATE_REPLACE
+                    : kinds.UPDATE;
             res.getDetaileddiffMap().set(p.name, new rpc.PropertyDiff().setKind(kind).setInputdiff(true));
           }
           return res;
@@ -205,7 +226,9 @@ export class AkashPluginProvider {
                 .filter((k) => !(k in inputs.values))
                 .map((k) => [k, UNKNOWN]),
             );
-            return new rpc.CreateResponse().setProperties(toStruct({ ...unknown, ...inputs.values }, secrets));
+            return new rpc.CreateResponse().setProperties(
+              toStruct({ ...unknown, ...inputs.values }, secrets),
+            );
           }
           const { id, outs } = await served.handlers.create(await ctx(), inputs.values);
           return new rpc.CreateResponse().setId(id).setProperties(toStruct(outs, secrets));
@@ -218,9 +241,10 @@ export class AkashPluginProvider {
           const context = await ctx();
           // An import: nothing recorded yet, so read starts from what the resource adopts.
           const importing = !Object.keys(props.values).length && !Object.keys(inputs.values).length;
-          const recorded = importing && served.handlers.adopt
-            ? await served.handlers.adopt(context, req.getId())
-            : props.values;
+          const recorded =
+            importing && served.handlers.adopt
+              ? await served.handlers.adopt(context, req.getId())
+              : props.values;
           const result = await served.handlers.read(context, req.getId(), recorded);
           if (!result.id || !result.props) return new rpc.ReadResponse(); // gone: the engine drops it
           const outs = result.props as Record<string, unknown>;
@@ -228,7 +252,11 @@ export class AkashPluginProvider {
           // Refresh keeps the recorded inputs; an import (no inputs yet) takes them from what was read.
           const readInputs = !importing
             ? inputs.values
-            : Object.fromEntries(inputNames(served).filter((k) => k in outs).map((k) => [k, outs[k]]));
+            : Object.fromEntries(
+                inputNames(served)
+                  .filter((k) => k in outs)
+                  .map((k) => [k, outs[k]]),
+              );
           return new rpc.ReadResponse()
             .setId(result.id)
             .setProperties(toStruct(outs, secrets))
@@ -279,7 +307,9 @@ export async function serve(provider: AkashPluginProvider): Promise<{ port: numb
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   server.addService(ResourceProviderService, provider.service());
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return { port, server };
 }
