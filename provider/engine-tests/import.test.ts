@@ -79,7 +79,7 @@ describe("pulumi import", () => {
     try {
       const imports: [string, string, string][] = [
         ["akash:index:Deployment", "web", dseq],
-        ["akash:index:Lease", "web", leaseId],
+        ["akash:index:Lease", "web-lease", leaseId],
         ["akash:index:ApiKey", "script", key.data.id],
       ];
       const outputs: string[] = [];
