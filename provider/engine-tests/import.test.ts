@@ -91,13 +91,14 @@ describe("pulumi import", () => {
       }
       assert.match(outputs[2]!, /no `key` output/, "the import says the key's secret cannot be recovered");
       const program = readFileSync(path.join(project.cwd, "Pulumi.yaml"), "utf8");
-      const resources = (parse(program) as { resources: Record<string, { properties: Record<string, unknown> }> })
-        .resources;
+      const resources = (
+        parse(program) as { resources: Record<string, { properties: Record<string, unknown> }> }
+      ).resources;
       assert.equal(resources.web?.properties.sdl, SDL, `the generated code holds the SDL sent:\n${program}`);
 
       await project.must(["preview", "--expect-no-changes"]);
       const up = await project.must(["up", "--yes", "--skip-preview"]);
-      assert.match(up.stdout, /3 unchanged/);
+      assert.match(up.stdout, /4 unchanged/, "the stack and the three imported resources");
       assert.ok(
         (await ref.client.listDeployments()).deployments.some((d) => d.deployment.id.dseq === dseq),
         "the deployment is the one made by hand, still active",
