@@ -30,6 +30,9 @@ const version = (
   JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }
 ).version;
 
+const WORKLOAD_ELSEWHERE =
+  "Workload is a component of the Node package (pulumi-akash); in other languages declare a Deployment and one Lease per group";
+
 /** An error the engine shows as the call's failure (grpc UNKNOWN carries the message as is). */
 class CallError extends Error {}
 
@@ -90,9 +93,7 @@ export class AkashPluginProvider {
       if (this.cancelled) throw new CallError("the engine cancelled this run; no further calls are served");
       if (!served) {
         throw new CallError(
-          type === "akash:index:Workload"
-            ? "Workload is a component of the Node package (pulumi-akash); in other languages declare a Deployment and one Lease per group"
-            : `unknown resource type ${type}`,
+          type === "akash:index:Workload" ? WORKLOAD_ELSEWHERE : `unknown resource type ${type}`,
         );
       }
       const session = this.session;
@@ -289,10 +290,7 @@ export class AkashPluginProvider {
       parameterize: refuse("Parameterize", "the akash package takes no parameters"),
       invoke: refuse("Invoke", "the akash package has no functions"),
       call: refuse("Call", "the akash package has no resource methods"),
-      construct: refuse(
-        "Construct",
-        "Workload is a component of the Node package (pulumi-akash); in other languages declare a Deployment and one Lease per group",
-      ),
+      construct: refuse("Construct", WORKLOAD_ELSEWHERE),
       list: (call) => {
         call.emit("error", unsupported("List", "resources are listed by `pulumi import` with their ids"));
       },
