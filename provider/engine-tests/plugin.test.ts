@@ -107,4 +107,20 @@ describe("plugin provider", () => {
       project?.cleanup();
     }
   });
+
+  test("one program gives the same outputs through either adapter", async () => {
+    const outputs: Record<string, unknown>[] = [];
+    for (const adapter of ["dynamic", "plugin"]) {
+      const project = await openProject("provider/engine-tests/fixtures/both-adapters", api(), { adapter });
+      try {
+        await project.must(["up", "--yes", "--skip-preview"]);
+        outputs.push(await project.outputs());
+        await project.must(["destroy", "--yes", "--skip-preview"]);
+      } finally {
+        project.cleanup();
+      }
+    }
+    assert.deepEqual(outputs[1], outputs[0]);
+    assert.equal((outputs[0]!.leases as unknown[]).length, 2);
+  });
 });

@@ -9,7 +9,7 @@ import { openProject } from "./project";
 import { referenceApi, type ReferenceApi } from "./reference-api";
 import { requireYamlHost } from "./yaml-host";
 
-/** The example expects the package installed in its own directory; here it is two levels up. */
+/** Each example expects the package installed in its own directory; here it is two levels up. */
 function pointAtInstalledPlugin(cwd: string): void {
   const file = path.join(cwd, "Pulumi.yaml");
   const text = readFileSync(file, "utf8");
@@ -55,6 +55,40 @@ describe("Pulumi YAML", () => {
       assert.notEqual(again, dseq);
       await project.must(["destroy", "--yes", "--skip-preview"]);
       assert.ok(!(await isActive(again)), "destroy closed the deployment");
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  test("yaml-multi-service: two groups, two leases with their own bid policies", async () => {
+    const project = await openProject("examples/yaml-multi-service", {
+      url: ref.server.url,
+      apiKey: ref.apiKey,
+    });
+    try {
+      pointAtInstalledPlugin(project.cwd);
+      await project.must(["up", "--yes", "--skip-preview"]);
+      const out = await project.outputs();
+      assert.deepEqual(
+        (out.groups as { name: string }[]).map((g) => g.name),
+        ["east", "west"],
+      );
+      const deployment = await ref.client.getDeployment(String(out.dseq));
+      assert.deepEqual(
+        deployment.leases
+          .filter((l) => l.state === "active")
+          .map((l) => l.id.gseq)
+          .sort(),
+        [1, 2],
+      );
+      assert.ok((out.apiUris as string[]).length > 0);
+      assert.ok(
+        (out.cachePorts as { port: number }[]).some((p) => p.port === 6379),
+        "redis port forwarded",
+      );
+      await project.must(["preview", "--expect-no-changes"]);
+      await project.must(["destroy", "--yes", "--skip-preview"]);
+      assert.ok(!(await isActive(String(out.dseq))));
     } finally {
       project.cleanup();
     }
