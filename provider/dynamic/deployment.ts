@@ -25,7 +25,14 @@ export class Deployment extends pulumi.dynamic.Resource {
     super(
       serializedProvider("deployment"),
       name,
-      { ...outputPlaceholders(deploymentDescription), ...args, sdl: coverage.sdl, creationKey },
+      {
+        ...outputPlaceholders(deploymentDescription),
+        ...args,
+        sdl: coverage.sdl,
+        creationKey,
+        // Encrypted in state as an input too, even when the program passes plain strings.
+        ...(args.secrets === undefined ? {} : { secrets: pulumi.secret(args.secrets) }),
+      },
       withSecrets(deploymentDescription, opts),
       "akash",
       deploymentDescription.name,

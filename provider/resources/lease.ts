@@ -259,9 +259,18 @@ function noBidMessage(inputs: LeaseInputs, bids: Bid[], timeoutS: number): strin
   );
 }
 
+/**
+ * The manifest to send with a lease request: none where the API builds it from the deployment's
+ * stored definition (it must: only the API can resolve the deployment's secrets into it).
+ */
+async function manifestToSend(ctx: HandlerContext, inputs: LeaseInputs): Promise<string | undefined> {
+  return (await ctx.api.offerings()).leaseNeedsManifest ? inputs.manifest : undefined;
+}
+
 async function sendManifest(ctx: HandlerContext, inputs: LeaseInputs, order: OrderRef) {
+  const manifest = await manifestToSend(ctx, inputs);
   return ctx.api.createLease({
-    manifest: inputs.manifest,
+    ...(manifest === undefined ? {} : { manifest }),
     ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
     leases: [{ dseq: inputs.dseq, ...order }],
   });
@@ -480,7 +489,7 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
         ctx.api,
         {
           dseq: inputs.dseq,
-          manifest: inputs.manifest,
+          manifest: await manifestToSend(ctx, inputs),
           ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
         },
         { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
