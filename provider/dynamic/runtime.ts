@@ -72,7 +72,7 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
     check: (olds, news) =>
       guarded(`${label} check`, async () => {
         // A check that cannot reach the API still checks what it can: preview works offline.
-        const ctx = settings.apiKey ? await context().catch(() => undefined) : undefined;
+        const ctx = session.hasKey ? await context().catch(() => undefined) : undefined;
         const result = await h.check(olds ? clean(olds) : undefined, clean(news), ctx);
         return { ...result, failures: result.failures.map((f) => withoutEcho(f, news)) };
       }),

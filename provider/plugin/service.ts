@@ -165,11 +165,13 @@ export class AkashPluginProvider {
         return new rpc.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
       }),
       check: unary((req: rpc.CheckRequest) =>
-        this.resource(req, "check", async (served) => {
+        this.resource(req, "check", async (served, ctx) => {
           const olds = fromStruct(req.getOlds());
           const news = fromStruct(req.getNews());
           const isNew = Object.keys(olds.values).length === 0;
-          const result = await served.handlers.check(isNew ? undefined : olds.values, news.values);
+          // A check that cannot reach the API still checks what it can: preview works offline.
+          const context = this.session.hasKey ? await ctx().catch(() => undefined) : undefined;
+          const result = await served.handlers.check(isNew ? undefined : olds.values, news.values, context);
           const inputs = { ...result.inputs, ...internalInputs(served, req.getUrn(), olds.values) };
           const res = new rpc.CheckResponse().setInputs(toStruct(inputs, secretNames(served, news)));
           for (const f of result.failures.map((f) => withoutEcho(f, news.values))) {

@@ -4,7 +4,6 @@
 // the API: a deployment made in the Console or by a script is adopted as it is.
 import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
 import { parse as parseYaml } from "yaml";
-import type { DeploymentDetail } from "../../sdk";
 import type { ApiKeyOutputs } from "./api-key";
 import type { DeploymentOutputs } from "./deployment";
 import { escrowOutputs } from "./escrow";
@@ -14,9 +13,7 @@ import { requireSdl } from "./sdl";
 
 /** The SDL the API stored for a deployment, with what the handlers derive from it. */
 async function storedDefinition(ctx: HandlerContext, dseq: string) {
-  // The client answers GET /v1/deployments/{dseq} with the stored definition; the facade's type is
-  // the older, narrower one.
-  const deployment = (await ctx.api.getDeployment(dseq)) as DeploymentDetail | undefined;
+  const deployment = await ctx.api.getDeployment(dseq);
   if (!deployment) return undefined;
   const sdl = deployment.consoleSettings?.sdl;
   if (!sdl) {
@@ -45,6 +42,8 @@ export async function adoptDeployment(
     deposit: deposited,
     manifest,
     manifestHash: deployment.deployment.hash,
+    // What read compares to tell a definition changed elsewhere: the version of the stored SDL.
+    manifestVersion: deployment.consoleSettings?.manifestVersion ?? deployment.deployment.hash,
     resourcesFingerprint: parsed.resourcesFingerprint,
     groups: parsed.groups.map(({ gseq, name, services }) => ({ gseq, name, services })),
   };
