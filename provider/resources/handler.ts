@@ -62,6 +62,11 @@ export interface ResourceHandlers<I, O> {
   read(ctx: HandlerContext, id: string, props: O): Promise<ReadResult<O>>;
   update(ctx: HandlerContext, id: string, olds: O, news: I): Promise<O>;
   delete(ctx: HandlerContext, id: string, props: O): Promise<void>;
+  /**
+   * The recorded properties of an object that exists but is in no state yet (an import by id), for
+   * `read` to start from; without it, read starts from none.
+   */
+  adopt?(ctx: HandlerContext, id: string): Promise<Partial<O>>;
 }
 
 /**

@@ -1,0 +1,53 @@
+// What every adapter does around the handlers with the provider's settings: builds the API client
+// on first use, checks once that the base URL answers as a managed-wallet API taking the key, gives
+// the handlers their context, and keeps the key out of every error message.
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import path from "node:path";
+import { AkashClient } from "../../sdk";
+import { MISSING_KEY_MESSAGE, type ProviderSettings } from "../config";
+import { createApi, type AkashApi } from "../resources/api";
+import { fileJournal } from "../resources/creation-journal";
+import type { HandlerContext, Logger } from "../resources/handler";
+
+/** One small file per stack identity, beside the CLI's own files (PULUMI_HOME). */
+function journalFile(scope: string): string {
+  const home = process.env.PULUMI_HOME || path.join(homedir(), ".pulumi");
+  const name = createHash("sha256").update(scope).digest("hex").slice(0, 32);
+  return path.join(home, "pulumi-akash", "created-deployments", `${name}.json`);
+}
+
+export class ApiSession {
+  private api: AkashApi | undefined;
+
+  constructor(readonly settings: ProviderSettings) {}
+
+  /** Whether credentials are configured (a diff reads the API only then). */
+  get hasKey(): boolean {
+    return this.settings.apiKey !== undefined;
+  }
+
+  /** The handlers' context, once the base URL has answered as a managed-wallet API taking the key. */
+  async context(log: Logger): Promise<HandlerContext> {
+    if (!this.api) {
+      const { apiKey, baseUrl, trustIdempotencyKey } = this.settings;
+      if (!apiKey) throw new Error(MISSING_KEY_MESSAGE);
+      this.api = createApi(
+        new AkashClient({
+          apiKey,
+          ...(baseUrl ? { baseUrl } : {}),
+          trustIdempotencyKey,
+          userAgent: "pulumi-akash",
+        }),
+      );
+    }
+    await this.api.verify();
+    return { api: this.api, journal: (scope) => fileJournal(journalFile(scope)), log };
+  }
+
+  /** Error text without the API key, whatever produced it. */
+  scrub(message: string): string {
+    const key = this.settings.apiKey;
+    return key ? message.split(key).join("[redacted]") : message;
+  }
+}

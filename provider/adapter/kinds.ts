@@ -1,0 +1,36 @@
+// Every custom resource the adapters serve: its description and its handlers, under a kind key.
+// The Node dynamic adapter writes the kind key into every resource's state (the serialized provider
+// calls `providerFor(kind)`): never rename one. The plugin adapter finds a kind by its schema token.
+// `adopt` (what an import by id starts from) lives beside the handlers, in ../resources/adopt.ts.
+import { adoptApiKey, adoptDeployment, adoptLease } from "../resources/adopt";
+import { apiKeyDescription, apiKeyHandlers } from "../resources/api-key";
+import { certificateDescription, certificateHandlers } from "../resources/certificate";
+import { deploymentDescription, deploymentHandlers } from "../resources/deployment";
+import type { ResourceHandlers } from "../resources/handler";
+import { leaseDescription, leaseHandlers } from "../resources/lease";
+import { stackIdentityDescription, stackIdentityHandlers } from "../resources/stack-identity";
+import type { ResourceDescription } from "../schema/describe";
+
+export const resourceKinds = {
+  apiKey: { description: apiKeyDescription, handlers: { ...apiKeyHandlers, adopt: adoptApiKey } },
+  certificate: { description: certificateDescription, handlers: certificateHandlers },
+  deployment: {
+    description: deploymentDescription,
+    handlers: { ...deploymentHandlers, adopt: adoptDeployment },
+  },
+  lease: { description: leaseDescription, handlers: { ...leaseHandlers, adopt: adoptLease } },
+  stackIdentity: { description: stackIdentityDescription, handlers: stackIdentityHandlers },
+} as const;
+
+export type ResourceKind = keyof typeof resourceKinds;
+
+/** A kind's handlers over plain objects, as adapters call them (they hold no static types). */
+export interface ServedKind {
+  description: ResourceDescription;
+  handlers: ResourceHandlers<object, object>;
+}
+
+export function servedKind(kind: ResourceKind): ServedKind {
+  const { description, handlers } = resourceKinds[kind];
+  return { description, handlers: handlers as unknown as ResourceHandlers<object, object> };
+}

@@ -1,0 +1,139 @@
+// The plugin's gRPC service on loopback, called as the engine calls it, against the reference API:
+// what a user of another language meets that the engine tests do not single out (unsupported
+// calls, a bad setting, cancel, secrets in and out, preview values).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as rpc from "@pulumi/pulumi/proto/provider_pb";
+import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
+import { UNKNOWN } from "../engine-values";
+import { AkashPluginProvider, serve } from "./service";
+import { fromStruct, toStruct } from "./values";
+
+const URN = "urn:pulumi:dev::proj::akash:index:ApiKey::ci";
+
+type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
+
+/** One unary call, e.g. `call<T>((cb) => client.getSchema(req, cb))`. */
+function call<Res>(send: (cb: Callback<Res>) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => send((err, res) => (err ? reject(err) : resolve(res))));
+}
+
+describe("plugin service", () => {
+  let ref: ReferenceApi;
+  let server: grpc.Server;
+  let client: ResourceProviderClient;
+
+  before(async () => {
+    ref = await referenceApi();
+    const served = await serve(new AkashPluginProvider());
+    server = served.server;
+    client = new ResourceProviderClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
+    const args = toStruct({ apiKey: ref.apiKey, baseUrl: ref.server.url }, ["apiKey"]);
+    await call<rpc.ConfigureResponse>((cb) =>
+      client.configure(new rpc.ConfigureRequest().setArgs(args).setAcceptsecrets(true), cb),
+    );
+  });
+  after(async () => {
+    client?.close();
+    server?.forceShutdown();
+    await ref?.close();
+  });
+
+  test("the schema is the package's schema.json", async () => {
+    const res = await call<rpc.GetSchemaResponse>((cb) => client.getSchema(new rpc.GetSchemaRequest(), cb));
+    const schema = JSON.parse(res.getSchema()) as { name: string; resources: Record<string, unknown> };
+    assert.equal(schema.name, "akash");
+    assert.ok(schema.resources["akash:index:Deployment"]);
+  });
+
+  test("a call the provider does not serve fails saying so", async () => {
+    await assert.rejects(
+      call<rpc.InvokeResponse>((cb) => client.invoke(new rpc.InvokeRequest().setTok("akash:index:x"), cb)),
+      {
+        code: grpc.status.UNIMPLEMENTED,
+        details: /does not support Invoke: the akash package has no functions/,
+      },
+    );
+    await assert.rejects(
+      call<rpc.ConstructResponse>((cb) => client.construct(new rpc.ConstructRequest(), cb)),
+      {
+        details:
+          /Workload is a component of the Node package .* declare a Deployment and one Lease per group/,
+      },
+    );
+  });
+
+  test("a base URL that is not a URL fails CheckConfig, naming the setting", async () => {
+    const res = await call<rpc.CheckResponse>((cb) =>
+      client.checkConfig(
+        new rpc.CheckRequest().setNews(toStruct({ baseUrl: "127.0.0.1:3080", apiKey: "k" })),
+        cb,
+      ),
+    );
+    assert.deepEqual(
+      res.getFailuresList().map((f) => f.getProperty()),
+      ["baseUrl"],
+    );
+    assert.deepEqual([...fromStruct(res.getInputs()).secrets], ["apiKey"], "the key goes back secret");
+  });
+
+  test("preview of a create: inputs as given, outputs unknown", async () => {
+    const res = await call<rpc.CreateResponse>((cb) =>
+      client.create(
+        new rpc.CreateRequest()
+          .setUrn(URN)
+          .setType("akash:index:ApiKey")
+          .setPreview(true)
+          .setProperties(toStruct({ name: "ci" })),
+        cb,
+      ),
+    );
+    const { values, secrets } = fromStruct(res.getProperties());
+    assert.equal(values.name, "ci");
+    assert.equal(values.keyFormat, UNKNOWN);
+    assert.ok(secrets.has("key"), "the key output is secret, even unknown");
+  });
+
+  test("a created API key's secret comes back wrapped as a secret", async () => {
+    const res = await call<rpc.CreateResponse>((cb) =>
+      client.create(
+        new rpc.CreateRequest()
+          .setUrn(URN)
+          .setType("akash:index:ApiKey")
+          .setProperties(toStruct({ name: "ci" })),
+        cb,
+      ),
+    );
+    const { values, secrets } = fromStruct(res.getProperties());
+    assert.match(String(values.key), /^ac\.sk\./);
+    assert.ok(secrets.has("key"));
+    assert.ok(res.getId());
+  });
+
+  test("after Cancel, calls fail saying the run was cancelled", async () => {
+    const cancelled = new AkashPluginProvider();
+    const served = await serve(cancelled);
+    const other = new ResourceProviderClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
+    try {
+      await call<Empty>((cb) => other.cancel(new Empty(), cb));
+      await assert.rejects(
+        call<rpc.CheckResponse>((cb) =>
+          other.check(
+            new rpc.CheckRequest()
+              .setUrn(URN)
+              .setType("akash:index:ApiKey")
+              .setNews(toStruct({ name: "x" })),
+            cb,
+          ),
+        ),
+        { details: /cancelled this run/ },
+      );
+    } finally {
+      other.close();
+      served.server.forceShutdown();
+    }
+  });
+});
