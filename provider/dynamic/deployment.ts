@@ -20,12 +20,18 @@ export class Deployment extends pulumi.dynamic.Resource {
     // create replays its deployment instead of making a second one, and no other stack can replay it.
     const creationKey = stackIdentity().id.apply((identity) => `${identity}/${name}`);
     // Registered once the program's Leases of this deployment are known: a group without one fails
-    // here, before anything is created.
+    // here, before anything is created, and their terms let its create start leasing at once.
     const coverage = coveredSdl(name, args.sdl);
     super(
       serializedProvider("deployment"),
       name,
-      { ...outputPlaceholders(deploymentDescription), ...args, sdl: coverage.sdl, creationKey },
+      {
+        ...outputPlaceholders(deploymentDescription),
+        ...args,
+        sdl: coverage.sdl,
+        creationKey,
+        leaseTerms: coverage.leaseTerms,
+      },
       withSecrets(deploymentDescription, opts),
       "akash",
       deploymentDescription.name,
