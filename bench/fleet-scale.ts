@@ -14,7 +14,8 @@ import { AkashClient } from "../sdk";
 import { startServer } from "../server";
 import { DEFAULT_START_DELAY_MS } from "../server/config";
 import { loadFleet } from "../server/market/fleet";
-import { repoRoot } from "../provider/engine-tests/harness";
+import { execFileSync } from "node:child_process";
+import { installedPackageDir, repoRoot } from "../provider/engine-tests/harness";
 import { openProject } from "../provider/engine-tests/project";
 import { DEFAULT_CHEAPEST_WINDOW_SECONDS } from "../provider/resources/lease";
 
@@ -139,6 +140,17 @@ async function floor(n: number) {
   }
 }
 
+/** Wall time of loading a module in a fresh Node process, as the program and the provider process do (median of 3). */
+async function loadTime(module: string): Promise<number> {
+  const cwd = await installedPackageDir();
+  const runs = [0, 1, 2].map(() => {
+    const started = Date.now();
+    execFileSync(process.execPath, ["-e", `require(${JSON.stringify(module)})`], { cwd });
+    return Date.now() - started;
+  });
+  return runs.sort((a, b) => a - b)[1]!;
+}
+
 function breakdownTable(b: Breakdown): string {
   const window = DEFAULT_CHEAPEST_WINDOW_SECONDS * 1000;
   const rows: [string, number, string][] = [
@@ -180,6 +192,13 @@ async function main() {
     results.push({ n, fleet: f, floor: e });
   }
   const one = results.find((r) => r.n === 1)!;
+  const loads = [
+    ["require('node:os') (Node itself)", await loadTime("node:os")],
+    ["require('@pulumi/pulumi') (every program and dynamic provider)", await loadTime("@pulumi/pulumi")],
+    ["require('pulumi-akash') (the program)", await loadTime("pulumi-akash")],
+    ["require('pulumi-akash/dynamic') (the provider process)", await loadTime("pulumi-akash/dynamic")],
+  ] as const;
+  const loadRows = loads.map(([what, ms]) => `| \`${what}\` | ${s(ms)} s |`).join("\n");
   const rows = results.map(
     ({ n, fleet: f, floor: e }) =>
       `| ${n} | ${s(f.upMs)} s | **${(f.upMs / one.fleet.upMs).toFixed(2)}x** | ${s(f.destroyMs)} s | **${(f.destroyMs / one.fleet.destroyMs).toFixed(2)}x** | ${s(e.upMs)} s (${(e.upMs / one.floor.upMs).toFixed(2)}x) | ${s(e.destroyMs)} s (${(e.destroyMs / one.floor.destroyMs).toFixed(2)}x) |`,
@@ -205,6 +224,13 @@ ${rows.join("\n")}
 Goals at N=${big.n}: up <= 2.5x N=1: **${upRatio.toFixed(2)}x** ${upRatio <= 2.5 ? "(met)" : "(NOT met)"}; destroy <= 2x N=1: **${destroyRatio.toFixed(2)}x** ${destroyRatio <= 2 ? "(met)" : "(NOT met)"}.
 
 ${one.fleet.breakdown ? breakdownTable(one.fleet.breakdown) : ""}
+
+Start-up costs in the same run: the engine floor's whole \`up\` at N=1 is ${s(one.floor.upMs)} s (engine, language host,
+program, provider process, two no-op creates, exit). Loading modules in a fresh process, from the installed package:
+
+| load | wall time |
+|---|---|
+${loadRows}
 `;
   writeFileSync(path.join(repoRoot, "bench/results/fleet.md"), report);
   process.stdout.write(report);

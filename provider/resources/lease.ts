@@ -110,7 +110,8 @@ export const leaseTiming = {
   slowPollMs: 2000,
   patientAfterMs: 30_000,
   serviceFirstPollMs: 200,
-  serviceMaxPollMs: 2000,
+  /** Services are seen ready within ~this of being ready (slowPollMs after patientAfterMs). */
+  serviceMaxPollMs: 1000,
   /** A progress line this often while waiting for bids or for the other groups' picks. */
   progressEveryMs: 10_000,
 };
@@ -295,7 +296,12 @@ async function awaitServices(
       return [again];
     },
     timeoutMs: timeoutS * 1000,
-    schedule: { firstMs: leaseTiming.serviceFirstPollMs, maxMs: leaseTiming.serviceMaxPollMs },
+    schedule: {
+      firstMs: leaseTiming.serviceFirstPollMs,
+      maxMs: leaseTiming.serviceMaxPollMs,
+      patientAfterMs: leaseTiming.patientAfterMs,
+      patientMaxMs: leaseTiming.slowPollMs,
+    },
   });
   const outs = outputsOf(inputs, leases[0] ?? lease);
   if (!ready) {
