@@ -4,7 +4,8 @@
 // from its `npm pack` tarball. Side by side in the same run, the engine's own floor: the same number
 // of dynamic resources whose provider answers at once (bench/fixtures/noop-fleet). For N=1, where
 // the time goes, from the requests the provider makes (timed by a loopback proxy).
-// Run: make build && node dist/bench/fleet-scale.js [--sizes 1,20,100]   (writes bench/results/fleet.md)
+// Run: make build && node dist/bench/fleet-scale.js [--sizes 1,20,100] [--parallel P]
+// (writes bench/results/fleet.md, or fleet-parallel-P.md)
 import { writeFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,7 +25,11 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const sizes = (arg("--sizes") ?? "1,20,100").split(",").map(Number);
-const command = `node dist/bench/fleet-scale.js${arg("--sizes") ? ` --sizes ${arg("--sizes")}` : ""}`;
+/** The engine's --parallel for every command; unset = the CLI's default (results in fleet.md). */
+const parallel = arg("--parallel");
+const flags = parallel ? ["--parallel", parallel] : [];
+const command = `node dist/bench/fleet-scale.js${process.argv.slice(2).map((a) => ` ${a}`).join("")}`;
+const resultFile = `bench/results/fleet${parallel ? `-parallel-${parallel}` : ""}.md`;
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -82,11 +87,11 @@ async function fleet(n: number) {
   const project = await openProject("examples/fleet", { url: proxy.url, apiKey }, { count: String(n) });
   try {
     const started = Date.now();
-    await project.must(["up", "--yes", "--skip-preview"]);
+    await project.must(["up", "--yes", "--skip-preview", ...flags]);
     const upMs = Date.now() - started;
     const breakdown = n === 1 ? await breakdownOf(proxy.log, started, upMs, server.url, apiKey) : undefined;
     const destroyStarted = Date.now();
-    await project.must(["destroy", "--yes", "--skip-preview"]);
+    await project.must(["destroy", "--yes", "--skip-preview", ...flags]);
     return { upMs, destroyMs: Date.now() - destroyStarted, breakdown };
   } finally {
     project.cleanup();
@@ -130,10 +135,10 @@ async function floor(n: number) {
   );
   try {
     const started = Date.now();
-    await project.must(["up", "--yes", "--skip-preview"]);
+    await project.must(["up", "--yes", "--skip-preview", ...flags]);
     const upMs = Date.now() - started;
     const destroyStarted = Date.now();
-    await project.must(["destroy", "--yes", "--skip-preview"]);
+    await project.must(["destroy", "--yes", "--skip-preview", ...flags]);
     return { upMs, destroyMs: Date.now() - destroyStarted };
   } finally {
     project.cleanup();
@@ -209,7 +214,7 @@ async function main() {
   const report = `# Fleet benchmark
 
 Command: \`make build && ${command}\` (${new Date().toISOString()}).
-Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, Pulumi CLI from tools/env.sh, default \`--parallel\`.
+Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, Pulumi CLI from tools/env.sh, ${parallel ? `\`--parallel ${parallel}\`` : "the CLI's default `--parallel` (8 here)"}.
 Setup: reference API in-process on loopback (in-memory SQLite) with its default market timings (not
 \`--dev\`: bids 1.5-6 s after the order, services ready ${DEFAULT_START_DELAY_MS / 1000} s after the lease), behind a timing proxy.
 \`pulumi up --yes --skip-preview\`, then \`pulumi destroy --yes --skip-preview\`, of \`examples/fleet\` (a Workload = a
@@ -232,7 +237,7 @@ program, provider process, two no-op creates, exit). Loading modules in a fresh 
 |---|---|
 ${loadRows}
 `;
-  writeFileSync(path.join(repoRoot, "bench/results/fleet.md"), report);
+  writeFileSync(path.join(repoRoot, resultFile), report);
   process.stdout.write(report);
 }
 

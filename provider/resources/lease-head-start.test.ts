@@ -109,6 +109,17 @@ describe("Lease head start", () => {
     await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
   });
 
+  test("terms the Lease's check refuses lease nothing early (that check stops the up)", async () => {
+    // Check refuses an unknown strategy; the bid wait alone would take the cheapest bid.
+    const dep = await deploy([
+      { gseq: 1, selection: { bidWindowSeconds: 0, strategy: "lowest" as "first" } },
+    ]);
+    // Bids come 150 ms after the order; a head start with window 0 would have leased well within this.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await activeLeases(dep.dseq)).length, 0);
+    await deploymentHandlers.delete(ref.context(), dep.dseq, dep);
+  });
+
   test("a head start that finds no bid fails its Lease's create with the bid wait's own message", async () => {
     const selection = { maxPrice: 0.000001, bidTimeoutSeconds: 1 };
     const dep = await deploy([{ gseq: 1, selection }]);

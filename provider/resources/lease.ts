@@ -451,7 +451,12 @@ export function startLeaseHeadStarts(
 ): void {
   for (const t of terms) {
     const inputs: LeaseInputs = { ...t, ...deployment };
-    startHeadStart(inputs, () => acquireLease(ctx, inputs));
+    startHeadStart(inputs, async () => {
+      // Terms the Lease's check refuses never lease: that check stops its create.
+      const { failures } = await leaseHandlers.check(undefined, inputs);
+      if (failures.length) throw new Error(failures.map((f) => f.reason).join("; "));
+      return acquireLease(ctx, inputs);
+    });
   }
 }
 
