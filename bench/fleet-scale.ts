@@ -28,7 +28,10 @@ const sizes = (arg("--sizes") ?? "1,20,100").split(",").map(Number);
 /** The engine's --parallel for every command; unset = the CLI's default (results in fleet.md). */
 const parallel = arg("--parallel");
 const flags = parallel ? ["--parallel", parallel] : [];
-const command = `node dist/bench/fleet-scale.js${process.argv.slice(2).map((a) => ` ${a}`).join("")}`;
+const command = `node dist/bench/fleet-scale.js${process.argv
+  .slice(2)
+  .map((a) => ` ${a}`)
+  .join("")}`;
 const resultFile = `bench/results/fleet${parallel ? `-parallel-${parallel}` : ""}.md`;
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
