@@ -4,8 +4,8 @@
 // from its `npm pack` tarball. Side by side in the same run, the engine's own floor: the same number
 // of dynamic resources whose provider answers at once (bench/fixtures/noop-fleet). For N=1, where
 // the time goes, from the requests the provider makes (timed by a loopback proxy).
-// Run: make build && node dist/bench/fleet-scale.js [--sizes 1,20,100] [--parallel P]
-// (writes bench/results/fleet.md, or fleet-parallel-P.md)
+// Run: make build && node dist/bench/fleet-scale.js [--sizes 1,20,100] [--parallel P] [--skip-checkpoints]
+// (writes bench/results/fleet.md, or fleet-parallel-P.md / fleet-skip-checkpoints.md)
 import { writeFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,7 +32,10 @@ const command = `node dist/bench/fleet-scale.js${process.argv
   .slice(2)
   .map((a) => ` ${a}`)
   .join("")}`;
-const resultFile = `bench/results/fleet${parallel ? `-parallel-${parallel}` : ""}.md`;
+/** PULUMI_SKIP_CHECKPOINTS=true for every command: the engine writes state once, at the end. */
+const skipCheckpoints = process.argv.includes("--skip-checkpoints");
+const env = skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : undefined;
+const resultFile = `bench/results/fleet${parallel ? `-parallel-${parallel}` : ""}${skipCheckpoints ? "-skip-checkpoints" : ""}.md`;
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -90,11 +93,11 @@ async function fleet(n: number) {
   const project = await openProject("examples/fleet", { url: proxy.url, apiKey }, { count: String(n) });
   try {
     const started = Date.now();
-    await project.must(["up", "--yes", "--skip-preview", ...flags]);
+    await project.must(["up", "--yes", "--skip-preview", ...flags], env);
     const upMs = Date.now() - started;
     const breakdown = n === 1 ? await breakdownOf(proxy.log, started, upMs, server.url, apiKey) : undefined;
     const destroyStarted = Date.now();
-    await project.must(["destroy", "--yes", "--skip-preview", ...flags]);
+    await project.must(["destroy", "--yes", "--skip-preview", ...flags], env);
     return { upMs, destroyMs: Date.now() - destroyStarted, breakdown };
   } finally {
     project.cleanup();
@@ -138,10 +141,10 @@ async function floor(n: number) {
   );
   try {
     const started = Date.now();
-    await project.must(["up", "--yes", "--skip-preview", ...flags]);
+    await project.must(["up", "--yes", "--skip-preview", ...flags], env);
     const upMs = Date.now() - started;
     const destroyStarted = Date.now();
-    await project.must(["destroy", "--yes", "--skip-preview", ...flags]);
+    await project.must(["destroy", "--yes", "--skip-preview", ...flags], env);
     return { upMs, destroyMs: Date.now() - destroyStarted };
   } finally {
     project.cleanup();
@@ -217,7 +220,7 @@ async function main() {
   const report = `# Fleet benchmark
 
 Command: \`make build && ${command}\` (${new Date().toISOString()}).
-Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, Pulumi CLI from tools/env.sh, ${parallel ? `\`--parallel ${parallel}\`` : "the CLI's default `--parallel` (8 here)"}.
+Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, Pulumi CLI from tools/env.sh, ${parallel ? `\`--parallel ${parallel}\`` : "the CLI's default `--parallel` (8 here)"}${skipCheckpoints ? ", `PULUMI_SKIP_CHECKPOINTS=true`" : ""}.
 Setup: reference API in-process on loopback (in-memory SQLite) with its default market timings (not
 \`--dev\`: bids 1.5-6 s after the order, services ready ${DEFAULT_START_DELAY_MS / 1000} s after the lease), behind a timing proxy.
 \`pulumi up --yes --skip-preview\`, then \`pulumi destroy --yes --skip-preview\`, of \`examples/fleet\` (a Workload = a
