@@ -102,7 +102,7 @@ describe("schema.json agrees with the resources", () => {
     });
   }
 
-  test("the secrets kept in state (release 0.1.0) stay secret", () => {
+  test("the secrets kept in state (release 0.1.0) stay secret, and Deployment.secrets is one", () => {
     const secretsOf = (token: string) =>
       Object.entries(schema.resources[token]?.properties ?? {})
         .filter(([, p]) => p.secret)
@@ -110,7 +110,7 @@ describe("schema.json agrees with the resources", () => {
     assert.deepEqual(secretsOf("akash:index:ApiKey"), ["key"]);
     assert.deepEqual(secretsOf("akash:index:Certificate"), ["keyPem"]);
     assert.deepEqual(secretsOf("akash:index:Lease"), ["certificate"]);
-    assert.deepEqual(secretsOf("akash:index:Deployment"), []);
+    assert.deepEqual(secretsOf("akash:index:Deployment"), ["secrets"]);
   });
 
   test("nested types: the same fields as when they were written by hand, each described", () => {

@@ -29,6 +29,10 @@ export const workloadDescription = resource({
       )
       .plain(),
     deposit: deploymentDescription.inputs.deposit,
+    name: deploymentDescription.inputs.name,
+    runtimeLimitHours: deploymentDescription.inputs.runtimeLimitHours,
+    minRuntimeLeftHours: deploymentDescription.inputs.minRuntimeLeftHours,
+    secrets: deploymentDescription.inputs.secrets,
     minEscrowUsd: deploymentDescription.inputs.minEscrowUsd,
     selection: t
       .object(
@@ -73,6 +77,10 @@ export class Workload extends pulumi.ComponentResource {
       {
         sdl: args.sdl,
         ...(args.deposit === undefined ? {} : { deposit: args.deposit }),
+        ...(args.name === undefined ? {} : { name: args.name }),
+        ...(args.runtimeLimitHours === undefined ? {} : { runtimeLimitHours: args.runtimeLimitHours }),
+        ...(args.minRuntimeLeftHours === undefined ? {} : { minRuntimeLeftHours: args.minRuntimeLeftHours }),
+        ...(args.secrets === undefined ? {} : { secrets: args.secrets }),
         ...(args.minEscrowUsd === undefined ? {} : { minEscrowUsd: args.minEscrowUsd }),
         ...(args.selection === undefined ? {} : { selection: args.selection }),
       },

@@ -65,3 +65,38 @@ export function secretReferencesIn(sdl: string): string[] {
     names.add(match[1] as string);
   return [...names].sort();
 }
+
+interface ServiceWithSecrets {
+  env: readonly string[];
+  credentials?: { username: string; password: string } | null;
+}
+
+/**
+ * Manifest groups with every reference that has a value replaced by it (a copy): what providers
+ * receive, and what the deployment's on-chain manifest version is computed over.
+ */
+export function resolveSecretReferences<S extends ServiceWithSecrets, G extends { services: readonly S[] }>(
+  groups: readonly G[],
+  secrets: Readonly<Record<string, string>>,
+): G[] {
+  if (Object.keys(secrets).length === 0) return [...groups];
+  const resolve = (value: string) => {
+    const name = SECRET_REFERENCE.exec(value)?.[1];
+    return name !== undefined && Object.hasOwn(secrets, name) ? (secrets[name] as string) : value;
+  };
+  return groups.map((group) => ({
+    ...group,
+    services: group.services.map((service) => ({
+      ...service,
+      env: service.env.map((entry) => {
+        const equals = entry.indexOf("=");
+        return equals < 0 ? entry : `${entry.slice(0, equals + 1)}${resolve(entry.slice(equals + 1))}`;
+      }),
+      credentials: service.credentials && {
+        ...service.credentials,
+        username: resolve(service.credentials.username),
+        password: resolve(service.credentials.password),
+      },
+    })),
+  }));
+}

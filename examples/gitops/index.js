@@ -1,6 +1,6 @@
 // Everything this stack runs is in its config file (Pulumi.<stack>.yaml), so a pull request that
 // changes it is the change: CI previews it, a merge applies it, a schedule checks for drift.
-// Config: workloads (name -> {image, deposit, minEscrowUsd, selection}), apiKeys (name -> {name,
+// Config: workloads (name -> {image, deposit, minEscrowUsd, selection, name, runtimeLimitHours}), apiKeys (name -> {name,
 // expiresAt}); the Akash API key and URL come from the pipeline's secrets (AKASH_API_KEY, AKASH_API_URL).
 const fs = require("node:fs");
 const path = require("node:path");
@@ -17,6 +17,8 @@ for (const [name, w] of Object.entries(config.getObject("workloads") ?? { web: {
     deposit: w.deposit ?? 5,
     minEscrowUsd: w.minEscrowUsd,
     selection: w.selection,
+    name: w.name,
+    runtimeLimitHours: w.runtimeLimitHours,
   });
 }
 for (const [name, k] of Object.entries(config.getObject("apiKeys") ?? {})) {

@@ -77,7 +77,7 @@ async function check(stack: Stack, opts: DriftOptions): Promise<DriftReport> {
     `drift: checking ${resources.length} resource(s) of stack ${stack.name} against ${client.baseUrl}\n`,
   );
   await reader.verify();
-  const now = Date.now();
+  const now = await reader.serverNow();
   const drift = await inspect(reader, resources, {
     now,
     thresholdMs: opts.threshold,

@@ -11,6 +11,8 @@ export interface ApiReader extends DriftReader {
   verify(): Promise<void>;
   /** The record of the key the check runs with (for its expiry), when the API lists it. */
   ownKey(): Promise<ApiKey | undefined>;
+  /** The API's clock (its Date header), which deadlines are compared with; this machine's without one. */
+  serverNow(): Promise<number>;
 }
 
 // Newer Console API generations add these to a deployment (names, the stored SDL) and to its
@@ -20,7 +22,11 @@ const NewerDeploymentSchema = z.object({
     name: z.string().nullish(),
     consoleSettings: z.looseObject({ sdl: z.string().nullish() }).nullish(),
     settings: z
-      .looseObject({ runtimeLimitHours: z.number().nullish(), runtimeEndsAt: z.string().nullish() })
+      .looseObject({
+        runtimeLimitHours: z.number().nullish(),
+        runtimeEndsAt: z.string().nullish(),
+        closeReason: z.string().nullish(),
+      })
       .nullish(),
   }),
 });
@@ -77,7 +83,18 @@ export function apiReader(client: AkashClient, apiKey: string): ApiReader {
         ...(data.consoleSettings?.sdl ? { sdl: data.consoleSettings.sdl } : {}),
         ...(settings?.runtimeLimitHours ? { runtimeLimitHours: settings.runtimeLimitHours } : {}),
         ...(settings?.runtimeEndsAt ? { runtimeEndsAt: settings.runtimeEndsAt } : {}),
+        ...(data.settings?.closeReason ? { closeReason: data.settings.closeReason } : {}),
       };
+    },
+    async serverNow() {
+      const answer = await request(`${client.baseUrl}/v1/deployments?limit=1`, {
+        headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "pulumi-akash-drift" },
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      await answer.body.dump();
+      const date = Date.parse(String(answer.headers.date ?? ""));
+      return Number.isFinite(date) ? date : Date.now();
     },
     async ownKey() {
       // Keys are listed obfuscated (`ac.sk.production.abcdef***uvwxyz`): the one whose ends match.

@@ -23,6 +23,8 @@ export interface NewerDeploymentFields {
   sdl?: string;
   runtimeLimitHours?: number;
   runtimeEndsAt?: string;
+  /** Why the API closed it, where it says (`runtime_limit`, `insufficient_funds`, `owner`). */
+  closeReason?: string;
 }
 
 export interface DriftReader {
@@ -174,14 +176,15 @@ async function closureOf(dseq: string, view: DeploymentView, ctx: Ctx): Promise<
     };
   }
   const endsAt = view.newer?.runtimeEndsAt;
-  if (endsAt && Date.parse(endsAt) <= ctx.now) {
+  // The API's own reason first: its clock, not this machine's, says when the limit ended.
+  if (view.newer?.closeReason === "runtime_limit" || (endsAt && Date.parse(endsAt) <= ctx.now)) {
     return {
       cause: "closed_runtime_limit",
-      message: `closed at its runtime limit (${view.newer?.runtimeLimitHours ?? "?"} h, ended ${endsAt})`,
+      message: `closed at its runtime limit (${view.newer?.runtimeLimitHours ?? "?"} h, ended ${endsAt ?? "?"})`,
       details: {
         ...details,
         runtimeLimitHours: view.newer?.runtimeLimitHours ?? null,
-        runtimeEndsAt: endsAt,
+        runtimeEndsAt: endsAt ?? null,
       },
     };
   }

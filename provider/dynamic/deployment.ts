@@ -31,6 +31,8 @@ export class Deployment extends pulumi.dynamic.Resource {
         sdl: coverage.sdl,
         creationKey,
         leaseTerms: coverage.leaseTerms,
+        // Encrypted in state as an input too, even when the program passes plain strings.
+        ...(args.secrets === undefined ? {} : { secrets: pulumi.secret(args.secrets) }),
       },
       withSecrets(deploymentDescription, opts),
       "akash",

@@ -142,7 +142,9 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
     configure: async (req) => configure(req.config),
     check: (olds, news) =>
       guarded(`${label} check`, async () => {
-        const result = await h.check(olds ? clean(olds) : undefined, clean(news));
+        // A check that cannot reach the API still checks what it can: preview works offline.
+        const ctx = settings.apiKey ? await context().catch(() => undefined) : undefined;
+        const result = await h.check(olds ? clean(olds) : undefined, clean(news), ctx);
         return { ...result, failures: result.failures.map((f) => withoutEcho(f, news)) };
       }),
     diff: (id, olds, news) =>

@@ -39,6 +39,29 @@ describe("failure paths with the real engine", () => {
     }
   });
 
+  test("preview catches a deposit below the minimum where the API publishes it, and creates nothing", async () => {
+    const ref = await referenceApi({ minDepositUsd: 5 });
+    const project = await openProject(
+      "examples/nginx",
+      { url: ref.server.url, apiKey: ref.apiKey },
+      { deposit: "1" },
+    );
+    try {
+      const preview = await project.run(["preview"]);
+      const said = preview.stdout + preview.stderr;
+      assert.notEqual(preview.code, 0, said);
+      assert.match(
+        said,
+        /deposit \$1 is below the minimum of \$5 that the API at http:\/\/127\.0\.0\.1:\d+ publishes/,
+      );
+      assert.match(said, /raise deposit to at least 5/);
+      assert.deepEqual((await ref.client.listDeployments()).deployments, []);
+    } finally {
+      project.cleanup();
+      await ref.close();
+    }
+  });
+
   test("an invalid SDL fails preview with one sentence naming its place, without echoing the document", async () => {
     const ref = await referenceApi();
     const project = await openProject(

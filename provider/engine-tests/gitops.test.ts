@@ -117,7 +117,8 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
 
     // A pull request adds the workloads and keys; its preview shows them; merging applies them.
     const sjc1 = { allowedProviders: [address("sjc1")] };
-    const expiresAt = new Date(Date.now() + 45_000).toISOString();
+    // Long enough for the up of every resource on a loaded machine, short enough to wait out.
+    const expiresAt = new Date(Date.now() + 150_000).toISOString();
     const config = {
       workloads: {
         closed: { deposit: 5, selection: sjc1 },
@@ -126,11 +127,14 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
         changed: { deposit: 50, selection: sjc1 },
         offline: { deposit: 50, selection: { allowedProviders: [address("nyc1")] } },
         unready: { deposit: 50, selection: { allowedProviders: [address("fra1")] } },
+        relabelled: { deposit: 50, name: "relabelled", selection: sjc1 },
+        limited: { deposit: 50, runtimeLimitHours: 1, selection: sjc1 },
+        ending: { deposit: 50, runtimeLimitHours: 8760, selection: sjc1 },
       },
       apiKeys: { revoked: {}, renamed: {}, temp: { expiresAt } },
     };
     writeStackConfig(config);
-    const preview = await commitAndMerge("add-workloads", "six workloads and three API keys");
+    const preview = await commitAndMerge("add-workloads", "nine workloads and three API keys");
     assert.match(preview.output, /\+ \d+ to create/, preview.output);
     assert.match(readFileSync(path.join(repo, "preview.md"), "utf8"), /^#### `pulumi preview` of stack `ci`/);
     await mustStage("up");
@@ -150,16 +154,29 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     await ref.client.updateDeployment(dseqs.changed!, sdl);
     await ref.client.deleteApiKey(keyId("revoked"));
     await ref.client.updateApiKey(keyId("renamed"), { name: "renamed-in-the-console" });
+    await ref.client.patchDeployment(dseqs.relabelled!, { name: "relabelled-in-the-console" });
     ref.server.config.faults.providersOffline = [address("nyc1")];
     ref.server.config.faults.providersUnready = [address("fra1")];
     // The clock runs until the escrow of `dry` is spent; `low` (twice the deposit) falls below its minimum.
     const dry = await ref.client.getDeployment(dseqs.dry!);
     const rate = Number(dry.leases[0]!.price.amount);
     ref.server.advanceBlocks(Math.ceil(Number(dry.escrow_account.state.funds[0]!.amount) / rate) + 3);
+    // And past `limited`'s runtime limit of one hour (600 blocks of 6 s), if that did not already.
+    ref.server.advanceBlocks(601);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now() + 1000)));
 
+    // `ending` outlives the clock's jump; a threshold just beyond what it has left (by the API's
+    // clock, its Date header) makes the check report its runtime as ending.
+    const ending = await fetch(`${ref.server.url}/v1/deployments/${dseqs.ending!}`, {
+      headers: { "x-api-key": ref.apiKey },
+    });
+    const endsAt = Date.parse(
+      ((await ending.json()) as { data: { settings: { runtimeEndsAt: string } } }).data.settings
+        .runtimeEndsAt,
+    );
+    const thresholdHours = Math.ceil((endsAt - Date.parse(ending.headers.get("date")!)) / 3_600_000) + 1;
     const before = stateDigest(path.join(sandbox.dir, "state"));
-    const drifted = await stage("drift");
+    const drifted = await stage("drift", { DRIFT_THRESHOLD: `${thresholdHours}h` });
     assert.equal(drifted.code, 7, drifted.output);
     assert.deepEqual(stateDigest(path.join(sandbox.dir, "state")), before, "the check wrote nothing");
     const found = report();
@@ -178,6 +195,10 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
       ["ApiKey", "revoked", "api_key_revoked"],
       ["ApiKey", "renamed", "name_changed"],
       ["ApiKey", "temp", "api_key_expired"],
+      ["Deployment", "relabelled", "name_changed"],
+      ["Deployment", "limited", "closed_runtime_limit"],
+      ["Deployment", "ending", "runtime_ending"],
+      ["Lease", "limited-akash", "closed_runtime_limit"],
     ];
     assert.deepEqual(
       found.drift.flatMap((r) => r.causes.map((c) => [r.type, r.name, c.cause])).sort(),
@@ -201,6 +222,8 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     assert.match(causesOf("Deployment", "low")[0]!.up, /raise deposit in the program by at least \$/);
     assert.match(causesOf("Lease", "unready-akash")[0]!.message, /web 0\/1/);
     assert.match(causesOf("ApiKey", "renamed")[0]!.up, /renames it back to "renamed"/);
+    assert.match(causesOf("Deployment", "relabelled")[0]!.up, /renames it back to "relabelled"/);
+    assert.match(causesOf("Deployment", "limited")[0]!.message, /^closed at its runtime limit \(1 h, ended /);
 
     // An unreachable API or a refused key is an error (exit 1), never "no drift" nor "all gone".
     for (const [what, extra, said] of [

@@ -11,6 +11,8 @@ export interface ProxyRules {
   holdMs?: (method: string, path: string) => number;
   /** True: the server handles the request, and its answer is thrown away with the connection. */
   dropAnswer?: (method: string, path: string) => boolean;
+  /** An answer given here without asking the server (an API that lacks a route answers 404). */
+  answer?: (method: string, path: string) => { status: number; body: string } | undefined;
 }
 
 export interface LoopbackProxy {
@@ -30,6 +32,13 @@ export async function loopbackProxy(target: string, rules: ProxyRules = {}): Pro
   const server = createServer((req, res) => {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
+    const own = proxy.rules.answer?.(method, path);
+    if (own) {
+      req.resume();
+      res.writeHead(own.status, { "content-type": "text/plain" });
+      res.end(own.body);
+      return;
+    }
     const forward = request(
       {
         host: upstream.hostname,

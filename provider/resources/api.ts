@@ -2,8 +2,11 @@
 // handlers need ("not found" as undefined, "already gone" as success, removed endpoints named).
 // Shapes come from the sdk contract; nothing is re-declared here.
 import {
+  AEP63_OFFERINGS,
   AkashApiError,
+  apiOfferings,
   type AkashClient,
+  type ApiOfferings,
   type ApiKey,
   type BidListItem,
   type Certificate,
@@ -12,8 +15,23 @@ import {
   type CreatedDeployment,
   type CreateLeaseBody,
   type Deployment,
+  type DeploymentDetail,
+  type DeploymentFundingConfig,
   type DeploymentListItem,
+  type DeploymentSetting,
+  type PatchDeploymentBody,
+  type PatchedDeployment,
+  type SdlSecretsContext,
 } from "../../sdk";
+
+/** What POST /v1/deployments gets; fields the API does not offer are left out by the caller. */
+export interface DeploymentRequest {
+  sdl: string;
+  depositUsd?: number;
+  name?: string;
+  runtimeLimitHours?: number;
+  sealedSecrets?: string;
+}
 
 export interface AkashApi {
   readonly baseUrl: string;
@@ -31,14 +49,23 @@ export interface AkashApi {
   /** undefined when the API has no certificate list (the live API removed certificates). */
   listCertificates(): Promise<Certificate[] | undefined>;
   revokeCertificate(serial: string): Promise<void>;
-  createDeployment(
-    sdl: string,
-    depositUsd: number | undefined,
-    idempotencyKey: string,
-  ): Promise<CreatedDeployment>;
+  /**
+   * What the API offers (PATCH, names, runtime limits, secrets, leases without a manifest, a minimum
+   * deposit), from its OpenAPI document, read once; the AEP-63 surface when it publishes none.
+   */
+  offerings(): Promise<ApiOfferings>;
+  /** Automatic funding's constants, read once; undefined where deposits fund deployments (AEP-63). */
+  fundingConfig(): Promise<DeploymentFundingConfig | undefined>;
+  createDeployment(request: DeploymentRequest, idempotencyKey: string): Promise<CreatedDeployment>;
   /** undefined when the deployment does not exist (or belongs to someone else). */
-  getDeployment(dseq: string): Promise<Deployment | undefined>;
-  updateDeployment(dseq: string, sdl: string): Promise<Deployment>;
+  getDeployment(dseq: string): Promise<DeploymentDetail | undefined>;
+  /** Replaces the SDL (and the name) with PUT: the API before PATCH, and changes PATCH cannot express. */
+  updateDeployment(dseq: string, sdl: string, name?: string): Promise<Deployment>;
+  /** Throws ManifestConflictError when the deployment moved on from `ifManifestVersion`. */
+  patchDeployment(dseq: string, patch: PatchDeploymentBody["data"]): Promise<PatchedDeployment>;
+  secretsContext(): Promise<SdlSecretsContext>;
+  /** Sets a new total runtime limit (at most 48 hours more than today's per call). */
+  extendRuntime(dseq: string, hours: number): Promise<DeploymentSetting>;
   /** Closing a closed or unknown deployment succeeds. */
   closeDeployment(dseq: string): Promise<void>;
   /** Active deployments, every page. */
@@ -72,6 +99,16 @@ export const mayHaveRun = (err: unknown) =>
   err instanceof AkashApiError &&
   (err.kind === "network" || err.kind === "timeout" || (err.kind === "http" && (err.status ?? 0) >= 500));
 
+/** PATCH found the deployment's definition moved on from the version the caller expected. */
+export class ManifestConflictError extends Error {
+  override readonly name = "ManifestConflictError";
+}
+
+/** A document or endpoint the server does not have (or answers with something else than JSON). */
+const missingEndpoint = (err: unknown) =>
+  err instanceof AkashApiError &&
+  (err.kind === "invalid_response" || (err.kind === "http" && [404, 405, 501].includes(err.status ?? 0)));
+
 /** The live API answers 400 "endpoint removed" for certificates; other servers may 404/405. */
 function certificatesRemoved(err: unknown): boolean {
   if (!(err instanceof AkashApiError) || err.kind !== "http") return false;
@@ -104,6 +141,16 @@ function notAnApi(baseUrl: string, err: unknown): Error {
       "If you fixed it and this is `pulumi refresh` or `pulumi destroy`: they use the configuration recorded " +
       "at the last `pulumi up`, so run them with `--run-program`. Nothing was changed.",
   );
+}
+
+/** Caches a read that only transient trouble may fail: a failure is not kept, the next call asks again. */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () =>
+    (cached ??= read().catch((err: unknown) => {
+      cached = undefined;
+      throw err;
+    }));
 }
 
 export function createApi(client: AkashClient): AkashApi {
@@ -155,13 +202,51 @@ export function createApi(client: AkashClient): AkashApi {
         throw err;
       }
     },
-    createDeployment: (sdl, depositUsd, idempotencyKey) =>
+    offerings: once(async () => {
+      try {
+        return apiOfferings(await client.getApiDocument());
+      } catch (err) {
+        if (missingEndpoint(err)) return AEP63_OFFERINGS;
+        throw err;
+      }
+    }),
+    fundingConfig: once(async () => {
+      try {
+        return await client.getDeploymentFundingConfig();
+      } catch (err) {
+        if (missingEndpoint(err)) return undefined;
+        throw err;
+      }
+    }),
+    createDeployment: ({ sdl, depositUsd, name, runtimeLimitHours, sealedSecrets }, idempotencyKey) =>
       client.createDeployment(
-        { sdl, ...(depositUsd === undefined ? {} : { deposit: depositUsd }) },
+        {
+          sdl,
+          ...(depositUsd === undefined ? {} : { deposit: depositUsd }),
+          ...(name === undefined ? {} : { name }),
+          ...(runtimeLimitHours === undefined ? {} : { runtimeLimitHours }),
+          ...(sealedSecrets === undefined ? {} : { sealedSecrets }),
+        },
         { idempotencyKey },
       ),
     getDeployment: (dseq) => orUndefined(client.getDeployment(dseq), "Deployment"),
-    updateDeployment: (dseq, sdl) => client.updateDeployment(dseq, sdl),
+    updateDeployment: (dseq, sdl, name) =>
+      client.updateDeployment(
+        dseq,
+        name === undefined ? sdl : { sdl, ...(name === undefined ? {} : { name }) },
+      ),
+    patchDeployment: async (dseq, patch) => {
+      try {
+        return await client.patchDeployment(dseq, patch);
+      } catch (err) {
+        if (err instanceof AkashApiError && err.status === 409 && patch.ifManifestVersion !== undefined) {
+          throw new ManifestConflictError(err.message);
+        }
+        throw err;
+      }
+    },
+    secretsContext: () => client.getSdlSecretsContext(),
+    extendRuntime: (dseq, hours) => client.updateDeploymentSetting(dseq, { runtimeLimitHours: hours }),
     closeDeployment: async (dseq) => {
       await orUndefined(client.closeDeployment(dseq), "Deployment");
     },

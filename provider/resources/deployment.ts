@@ -1,19 +1,29 @@
 // Deployment: an SDL placed on the market with an escrow deposit. Id = dseq.
-// - SDL changes update in place (PUT) while every group's resources stay the same; otherwise the
-//   deployment is replaced (the chain cannot change a group's resources).
+// - SDL changes update in place while every group's resources stay the same (PATCH guarded by the
+//   manifest version where the API has it, PUT otherwise); otherwise the deployment is replaced (the
+//   chain cannot change a group's resources). Names, secrets and runtime limits change in place too.
 // - Raising `deposit` tops up exactly the difference; lowering it is refused (escrow cannot be
 //   withdrawn, only refunded on close).
 // - Drift: closed deployments disappear on refresh; an SDL changed elsewhere shows as an `sdl` change;
 //   escrow figures refresh freely but only the funding status (against `minEscrowUsd`) counts as drift.
 import { createHash, randomUUID } from "node:crypto";
-import { generateManifest, generateManifestVersion, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
-import { parse as parseYaml } from "yaml";
-import type { CreatedDeployment, Deployment } from "../../sdk";
+import {
+  AkashApiError,
+  MAX_DEPLOYMENT_NAME_LENGTH,
+  MAX_RUNTIME_LIMIT_HOURS,
+  MAX_RUNTIME_LIMIT_INCREMENT_HOURS,
+  type CreatedDeployment,
+  type DeploymentDetail,
+} from "../../sdk";
 import { isUnknown } from "../engine-values";
 import { objectType, resource, t, type InputsOf, type OutputsOf, type ShapeOf } from "../schema/describe";
-import { mayHaveRun } from "./api";
+import { mayHaveRun, type DeploymentRequest } from "./api";
 import { bidSelectionType, ruledOutBecause } from "./bid-selection";
-import { escrowOutputs, escrowType, trimDecimal, type EscrowOutputs } from "./escrow";
+import { depositIgnoredNotice, unsupportedInputs } from "./deployment-offerings";
+import { fundingOf, leaseSummaries, outputsOf, SDL_DRIFT_PREFIX } from "./deployment-outputs";
+import { changedSecrets, resolvedManifestVersion, sealSecrets, secretsProblems } from "./deployment-secrets";
+import { extendRuntime, namesMissingNotice, updateInPlace, warnIfDepositIgnored } from "./deployment-update";
+import { escrowType } from "./escrow";
 import {
   PartialCreateError,
   type CheckFailure,
@@ -21,11 +31,13 @@ import {
   type HandlerContext,
   type ResourceHandlers,
 } from "./handler";
-import { formatUsd, toMicro, toUsdNumber, usdProblem } from "./money";
+import { formatUsd, toMicro, usdProblem } from "./money";
 import { startLeaseHeadStarts } from "./lease";
 import type { LeaseTerms } from "./lease-head-start";
 import { processMemory } from "./process-memory";
-import { parseSdl, requireSdl, type SdlGroup } from "./sdl";
+import { localManifest, parseSdl, requireSdl } from "./sdl";
+
+export { SDL_DRIFT_PREFIX } from "./deployment-outputs";
 
 export const deploymentGroupType = objectType("DeploymentGroup", "A placement group of the SDL.", {
   gseq: t.integer("Group sequence number (lease it with Lease.gseq)."),
@@ -45,7 +57,7 @@ export const leaseSummaryType = objectType("LeaseSummary", "A lease of the deplo
 export const deploymentDescription = resource({
   name: "Deployment",
   description:
-    "An Akash deployment created from an SDL with an escrow deposit in US dollars; the id is its deployment sequence number (dseq). SDL changes update in place (PUT) while every group's resources stay the same, otherwise they replace it. Raising deposit tops up exactly the difference; lowering it is refused. Refresh drops a closed deployment and shows an SDL changed elsewhere as an sdl change. Delete closes it (the remaining escrow is refunded).",
+    "An Akash deployment created from an SDL with an escrow deposit in US dollars; the id is its deployment sequence number (dseq). SDL changes update in place while every group's resources stay the same (PATCH guarded by the manifest version where the API has it, PUT otherwise), otherwise they replace it; name, secrets and a raised runtime limit change in place. Raising deposit tops up exactly the difference; lowering it is refused; an API with automatic funding ignores it (said once). Refresh drops a closed deployment (closed by hand, out of funds or at its runtime limit) and shows a definition or secrets changed elsewhere as an sdl change and a name changed elsewhere as a name change. Delete closes it (the remaining escrow is refunded).",
   inputs: {
     sdl: t.string(
       'The SDL (YAML) as a string. Validated with `@akashnetwork/chain-sdk` at check, so `pulumi preview` fails on a bad SDL and names the problem (`Invalid SDL: "units" at "/profiles/compute/web/resources/cpu" must be greater than 0.`). A change is applied in place while every group\'s resources, counts, pricing and placement stay the same; otherwise it replaces the deployment. After a refresh that found the on-chain manifest changed elsewhere, the output is a comment saying so.',
@@ -55,6 +67,28 @@ export const deploymentDescription = resource({
         "Escrow deposit in US dollars: the total this resource puts in escrow. Raising it tops up exactly the difference; it cannot go down (escrow is refunded only when the deployment closes). Omit it to let the API choose; an API with automatic top-ups may ignore it (a warning says so).",
       )
       .optional(),
+    name: t
+      .string(
+        "The deployment's name as the Console shows it (1 to 256 characters), renamed in place. Omit it to let the API choose (the SDL's service names joined with `+`). An API without names (AEP-63) keeps it in state only, and says so once.",
+      )
+      .optional(),
+    runtimeLimitHours: t
+      .integer(
+        "Hours the deployment may run, counted from its first lease start (1 to 8760); then the API closes it and refunds the rest. Raised in place (the API extends a limit by at most 48 hours per request; more is done in steps); it cannot be lowered or removed (preview fails, as for deposit). Needs an API with runtime limits (the live Console since 2026-09): preview fails on one without.",
+      )
+      .optional(),
+    minRuntimeLeftHours: t
+      .number(
+        "Optional policy (hours): with less runtime than this left before the runtime limit ends, refresh and preview report the deployment as drifted (runtimeStatus ending) and `up` says to raise runtimeLimitHours.",
+      )
+      .optional(),
+    secrets: t
+      .map(
+        "string",
+        "Secret values by name, referenced in the SDL as `ac-secret://NAME` (an env entry `NAME=ac-secret://NAME`). Sealed on this machine to the API's key (a JWE only the API can open): never sent, logged or stored in plain text (encrypted in state). Changing a value updates the deployment in place. Every reference needs a value and every value a reference (preview names which). Needs an API with sealed secrets (the live Console since 2026-09).",
+      )
+      .optional()
+      .secret(),
     minEscrowUsd: t
       .number(
         "Optional funding policy (USD): with less escrow than this, refresh and preview report the deployment as drifted (fundingStatus underfunded) and `up` says how much to raise deposit by. Changing it is recorded in place.",
@@ -102,6 +136,22 @@ export const deploymentDescription = resource({
       "`funded`, or `underfunded` when the balance is below minEscrowUsd (reported as drift).",
     ),
     leases: t.array(leaseSummaryType, "The deployment's leases, sorted by gseq, oseq, provider."),
+    manifestVersion: t.string(
+      "The API's version of the deployment's definition, secrets resolved (base64): an update in place expects it (PATCH ifManifestVersion), and a change made outside Pulumi moves it.",
+    ),
+    funding: t.oneOf(
+      ["deposit", "automatic"],
+      "How the API funds the deployment: `deposit` (escrow is what deposit puts in; AEP-63) or `automatic` (from the account credit, deposit ignored; the live Console since 2026-09).",
+    ),
+    runtimeEndsAt: t
+      .string(
+        "When the runtime limit ends (RFC 3339), once a lease has started the clock; absent without a limit.",
+      )
+      .optional(),
+    runtimeStatus: t.oneOf(
+      ["unlimited", "running", "ending"],
+      "`unlimited` without runtimeLimitHours, `running`, or `ending` when less than minRuntimeLeftHours is left (reported as drift).",
+    ),
   },
 });
 
@@ -109,101 +159,48 @@ export type DeploymentInputs = InputsOf<typeof deploymentDescription>;
 export type DeploymentOutputs = OutputsOf<typeof deploymentDescription>;
 export type LeaseSummary = ShapeOf<typeof leaseSummaryType>;
 
-/** What `sdl` becomes in refreshed state when the on-chain manifest no longer matches it. */
-export const SDL_DRIFT_PREFIX = "# SDL changed outside Pulumi";
-
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** The API answers 422 to a creation key used before with another body: sealed secrets differ per seal. */
+const keyReusedElsewhere = (err: unknown) =>
+  err instanceof AkashApiError && err.status === 422 && err.code === "idempotency_key_reused";
+
 /**
- * Creates the deployment; when the request fails in a way that it may still have run (the live API
- * ignores Idempotency-Key, so the client cannot retry it blindly), looks for the deployment it would
- * have made: same manifest version, created after the request was sent (the live API's dseq is the
- * creation time in ms), not in state. Exactly one such deployment is adopted instead of leaked.
+ * Creates the deployment. When the request fails in a way that it may still have run (the live API
+ * ignores Idempotency-Key, so the client cannot retry it blindly), or the key was used before by an
+ * interrupted run with another seal of the same secrets (422), looks for the deployment it made: same
+ * manifest version (secrets resolved), not in state, and for a failed request created after it was
+ * sent (the live API's dseq is the creation time in ms). Exactly one such deployment is adopted
+ * instead of leaked; none after a 422 means the key's deployment is gone: the next key is used.
  */
 async function createOrRecover(
   ctx: HandlerContext,
   inputs: DeploymentInputs,
+  request: DeploymentRequest,
   key: string,
-): Promise<CreatedDeployment> {
+): Promise<CreatedDeployment | "key used"> {
   const sentAt = Date.now();
   try {
-    return await ctx.api.createDeployment(inputs.sdl, inputs.deposit, key);
+    return await ctx.api.createDeployment(request, key);
   } catch (err) {
-    if (!mayHaveRun(err)) throw err;
-    const groups = manifestGroups(inputs.sdl);
-    const hash = Buffer.from(await generateManifestVersion(groups)).toString("base64");
+    const reused = keyReusedElsewhere(err);
+    if (!reused && !mayHaveRun(err)) throw err;
+    const hash = await resolvedManifestVersion(inputs.sdl, inputs.secrets);
     const clockSkewMs = 60_000;
     const candidates = (await ctx.api.listDeployments().catch(() => [])).filter(
       (d) =>
         d.deployment.hash === hash &&
-        Number(d.deployment.id.dseq) >= sentAt - clockSkewMs &&
+        (reused || Number(d.deployment.id.dseq) >= sentAt - clockSkewMs) &&
         !processMemory.deploymentsInState.has(d.deployment.id.dseq),
     );
+    if (reused && candidates.length === 0) return "key used";
     if (candidates.length !== 1) throw err;
     const dseq = candidates[0]!.deployment.id.dseq;
     ctx.log.warn(
       `creating the deployment failed (${(err as Error).message}) but deployment ${dseq} with this SDL appeared meanwhile; adopting it`,
     );
-    return { dseq, manifest: manifestToSortedJSON(groups) };
+    return { dseq, manifest: localManifest(inputs.sdl) };
   }
-}
-
-function manifestGroups(sdl: string) {
-  const result = generateManifest(parseYaml(sdl) as Parameters<typeof generateManifest>[0]);
-  if (!result.ok) throw new Error("Invalid SDL");
-  return result.value.groups;
-}
-
-function localManifest(sdl: string): string {
-  return manifestToSortedJSON(manifestGroups(sdl));
-}
-
-function leaseSummaries(deployment: Deployment): LeaseSummary[] {
-  return deployment.leases
-    .map((l) => ({
-      gseq: l.id.gseq,
-      oseq: l.id.oseq,
-      provider: l.id.provider,
-      state: l.state,
-      price: trimDecimal(l.price.amount),
-      denom: l.price.denom,
-    }))
-    .sort((a, b) => a.gseq - b.gseq || a.oseq - b.oseq || a.provider.localeCompare(b.provider));
-}
-
-function fundingStatus(
-  escrow: EscrowOutputs,
-  minEscrowUsd: number | undefined,
-): DeploymentOutputs["fundingStatus"] {
-  if (minEscrowUsd === undefined) return "funded";
-  return BigInt(escrow.balance) < toMicro(minEscrowUsd) ? "underfunded" : "funded";
-}
-
-function outputsOf(
-  inputs: DeploymentInputs,
-  deployment: Deployment,
-  manifest: string,
-  groups: SdlGroup[],
-  resourcesFingerprint: string,
-): DeploymentOutputs {
-  const escrow = escrowOutputs(deployment);
-  return {
-    sdl: inputs.sdl,
-    ...(inputs.deposit === undefined ? {} : { deposit: inputs.deposit }),
-    ...(inputs.minEscrowUsd === undefined ? {} : { minEscrowUsd: inputs.minEscrowUsd }),
-    ...(inputs.selection === undefined ? {} : { selection: inputs.selection }),
-    ...(inputs.creationKey === undefined ? {} : { creationKey: inputs.creationKey }),
-    dseq: deployment.deployment.id.dseq,
-    owner: deployment.deployment.id.owner,
-    state: deployment.deployment.state,
-    manifest,
-    manifestHash: deployment.deployment.hash,
-    resourcesFingerprint,
-    groups: groups.map(({ gseq, name, services }) => ({ gseq, name, services })),
-    escrow,
-    fundingStatus: fundingStatus(escrow, inputs.minEscrowUsd),
-    leases: leaseSummaries(deployment),
-  };
 }
 
 function creationIdempotencyKey(inputs: DeploymentInputs): string {
@@ -217,55 +214,146 @@ const nextGenerationKey = (key: string, dseq: string) =>
 
 const MAX_KEY_GENERATIONS = 100;
 
-function finishCreate(
+/** What POST /v1/deployments gets: the inputs the API offers, a runtime limit within one request's reach. */
+async function creationRequest(ctx: HandlerContext, inputs: DeploymentInputs): Promise<DeploymentRequest> {
+  const offerings = await ctx.api.offerings();
+  const unsupported = unsupportedInputs(inputs, offerings, ctx.api.baseUrl);
+  if (unsupported.length) throw new Error(unsupported.map((f) => f.reason).join(" "));
+  const secrets = inputs.secrets ?? {};
+  return {
+    sdl: inputs.sdl,
+    ...(inputs.deposit === undefined ? {} : { depositUsd: inputs.deposit }),
+    ...(inputs.name !== undefined && offerings.createFields.has("name") ? { name: inputs.name } : {}),
+    ...(inputs.runtimeLimitHours === undefined
+      ? {}
+      : { runtimeLimitHours: Math.min(inputs.runtimeLimitHours, MAX_RUNTIME_LIMIT_INCREMENT_HOURS) }),
+    ...(Object.keys(secrets).length
+      ? { sealedSecrets: await sealSecrets(ctx.api, secrets, inputs.sdl) }
+      : {}),
+  };
+}
+
+async function finishCreate(
   ctx: HandlerContext,
   inputs: DeploymentInputs,
-  deployment: Deployment,
+  deployment: DeploymentDetail,
+  request: DeploymentRequest,
   manifest: string,
   parsed: ReturnType<typeof requireSdl>,
-): CreateResult<DeploymentOutputs> {
+): Promise<CreateResult<DeploymentOutputs>> {
   const dseq = deployment.deployment.id.dseq;
-  const outs = outputsOf(inputs, deployment, manifest, parsed.groups, parsed.resourcesFingerprint);
-  if (inputs.deposit !== undefined) {
+  const fundingConfig = await ctx.api.fundingConfig();
+  if (inputs.runtimeLimitHours !== undefined && inputs.runtimeLimitHours > (request.runtimeLimitHours ?? 0)) {
+    await extendRuntime(ctx, dseq, request.runtimeLimitHours, inputs.runtimeLimitHours);
+    deployment = (await ctx.api.getDeployment(dseq)) ?? deployment;
+  }
+  const outs = outputsOf(
+    inputs,
+    deployment,
+    manifest,
+    parsed.groups,
+    parsed.resourcesFingerprint,
+    fundingConfig ? "automatic" : "deposit",
+  );
+  if (inputs.deposit !== undefined && fundingConfig) {
+    ctx.log.warn(depositIgnoredNotice(dseq, inputs.deposit, fundingConfig));
+  } else if (inputs.deposit !== undefined) {
     warnIfDepositIgnored(ctx, dseq, toMicro(inputs.deposit), BigInt(outs.escrow.deposited));
   }
+  if (inputs.name !== undefined && request.name === undefined)
+    ctx.log.warn(namesMissingNotice(dseq, ctx.api.baseUrl));
   ctx.log.info(
     `deployment ${dseq} created (${parsed.groups.length} group(s), escrow ${formatUsd(BigInt(outs.escrow.balance))})`,
   );
   return { id: dseq, outs };
 }
 
-function warnIfDepositIgnored(ctx: HandlerContext, dseq: string, expectedMicro: bigint, addedMicro: bigint) {
-  if (expectedMicro !== addedMicro) {
-    ctx.log.warn(
-      `deployment ${dseq}: asked to deposit ${formatUsd(expectedMicro)} but escrow grew by ${formatUsd(addedMicro)}; ` +
-        "this API manages deposits itself (automatic top-ups), so `deposit` is only a request there.",
-    );
+/** Problems of the inputs alone (no API call): the SDL, amounts, the runtime limit and the secrets. */
+function inputProblems(olds: Partial<DeploymentInputs> | undefined, news: DeploymentInputs): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const parsed = parseSdl(news.sdl);
+  if (!parsed.ok) failures.push({ property: "sdl", reason: `Invalid SDL: ${parsed.errors.join("; ")}` });
+  for (const name of ["deposit", "minEscrowUsd"] as const) {
+    const problem = isUnknown(news[name]) ? undefined : usdProblem(news[name], name);
+    if (problem) failures.push({ property: name, reason: problem });
   }
+  if (
+    !isUnknown(news.name) &&
+    news.name !== undefined &&
+    (typeof news.name !== "string" || news.name.length < 1 || news.name.length > MAX_DEPLOYMENT_NAME_LENGTH)
+  ) {
+    failures.push({
+      property: "name",
+      reason: `name must be 1 to ${MAX_DEPLOYMENT_NAME_LENGTH} characters long`,
+    });
+  }
+  const limit = news.runtimeLimitHours;
+  if (
+    !isUnknown(limit) &&
+    limit !== undefined &&
+    (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUNTIME_LIMIT_HOURS)
+  ) {
+    failures.push({
+      property: "runtimeLimitHours",
+      reason: `runtimeLimitHours must be a whole number of hours from 1 to ${MAX_RUNTIME_LIMIT_HOURS} (got ${JSON.stringify(limit)})`,
+    });
+  }
+  const left = news.minRuntimeLeftHours;
+  if (!isUnknown(left) && left !== undefined && (typeof left !== "number" || !(left > 0))) {
+    failures.push({
+      property: "minRuntimeLeftHours",
+      reason: `minRuntimeLeftHours must be a positive number of hours (got ${JSON.stringify(left)})`,
+    });
+  }
+  if (parsed.ok && !isUnknown(news.secrets)) {
+    for (const reason of secretsProblems(news.sdl, news.secrets))
+      failures.push({ property: "secrets", reason });
+  }
+  if (parsed.ok && olds?.sdl !== undefined) {
+    const old = parseSdl(olds.sdl);
+    const replacing = old.ok && old.value.resourcesFingerprint !== parsed.value.resourcesFingerprint;
+    if (
+      !replacing &&
+      !failures.some((f) => f.property === "deposit") &&
+      toMicro(news.deposit) < toMicro(olds.deposit)
+    ) {
+      failures.push({
+        property: "deposit",
+        reason:
+          `deposit cannot go down from ${formatUsd(toMicro(olds.deposit))} to ${formatUsd(toMicro(news.deposit))}: ` +
+          "escrow cannot be withdrawn, only refunded when the deployment closes. Keep the old value, or " +
+          "replace the deployment (pulumi up --replace <urn>) to start over with a smaller deposit.",
+      });
+    }
+    const before = olds.runtimeLimitHours;
+    if (!replacing && before !== undefined && !isUnknown(limit) && (limit === undefined || limit < before)) {
+      failures.push({
+        property: "runtimeLimitHours",
+        reason:
+          `runtimeLimitHours cannot ${limit === undefined ? "be removed" : `go down from ${before} to ${limit}`}: ` +
+          "the API only extends a runtime limit. Keep it at least " +
+          `${before}, close the deployment sooner with pulumi destroy, or replace it (pulumi up --replace <urn>).`,
+      });
+    }
+  }
+  return failures;
 }
 
 export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOutputs> = {
-  async check(olds, news) {
-    const failures: CheckFailure[] = [];
+  async check(olds, news, ctx) {
     // Values computed by other resources are unknown during preview; they are checked at update time.
-    if (isUnknown(news.sdl)) return { inputs: news, failures };
-    const parsed = parseSdl(news.sdl);
-    if (!parsed.ok) failures.push({ property: "sdl", reason: `Invalid SDL: ${parsed.errors.join("; ")}` });
-    for (const name of ["deposit", "minEscrowUsd"] as const) {
-      const problem = isUnknown(news[name]) ? undefined : usdProblem(news[name], name);
-      if (problem) failures.push({ property: name, reason: problem });
-    }
-    if (parsed.ok && olds?.sdl !== undefined && !failures.some((f) => f.property === "deposit")) {
-      const old = parseSdl(olds.sdl);
-      const replacing = old.ok && old.value.resourcesFingerprint !== parsed.value.resourcesFingerprint;
-      if (!replacing && toMicro(news.deposit) < toMicro(olds.deposit)) {
-        failures.push({
-          property: "deposit",
-          reason:
-            `deposit cannot go down from ${formatUsd(toMicro(olds.deposit))} to ${formatUsd(toMicro(news.deposit))}: ` +
-            "escrow cannot be withdrawn, only refunded when the deployment closes. Keep the old value, or " +
-            "replace the deployment (pulumi up --replace <urn>) to start over with a smaller deposit.",
-        });
+    if (isUnknown(news.sdl)) return { inputs: news, failures: [] };
+    const failures = inputProblems(olds, news);
+    // Where the API can be asked, what it cannot honour fails here, before anything is created.
+    const offerings = ctx && (await ctx.api.offerings().catch(() => undefined));
+    if (ctx && offerings) {
+      const asked = {
+        ...(isUnknown(news.deposit) ? {} : { deposit: news.deposit }),
+        ...(isUnknown(news.runtimeLimitHours) ? {} : { runtimeLimitHours: news.runtimeLimitHours }),
+        ...(isUnknown(news.secrets) ? {} : { secrets: news.secrets }),
+      };
+      for (const failure of unsupportedInputs(asked, offerings, ctx.api.baseUrl)) {
+        if (!failures.some((f) => f.property === failure.property)) failures.push(failure);
       }
     }
     return { inputs: news, failures };
@@ -289,18 +377,26 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       (l) => l.state === "active" && ruledOutBecause(l, news.selection) !== undefined,
     );
     if (selectionChanged && ruledOut.length && !isUnknown(news.selection)) replaces.push("selection");
+    // name and runtimeLimitHours count only where the program sets them (the API picks a name otherwise).
     const changes =
       replaces.length > 0 ||
       selectionChanged ||
       olds.sdl !== news.sdl ||
       toMicro(olds.deposit) !== toMicro(news.deposit) ||
       olds.minEscrowUsd !== news.minEscrowUsd ||
-      olds.fundingStatus === "underfunded";
+      (news.name !== undefined && news.name !== olds.name) ||
+      (news.runtimeLimitHours !== undefined && news.runtimeLimitHours !== olds.runtimeLimitHours) ||
+      olds.minRuntimeLeftHours !== news.minRuntimeLeftHours ||
+      changedSecrets(olds.secrets, news.secrets).length > 0 ||
+      Object.keys(olds.secrets ?? {}).length !== Object.keys(news.secrets ?? {}).length ||
+      olds.fundingStatus === "underfunded" ||
+      olds.runtimeStatus === "ending";
     return { changes, replaces };
   },
 
   async create(ctx, inputs) {
     const parsed = requireSdl(inputs.sdl);
+    const request = await creationRequest(ctx, inputs);
     const partial = (dseq: string, manifest: string, message: string) =>
       new PartialCreateError(message, dseq, {
         ...inputs,
@@ -310,43 +406,54 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       });
     let key = creationIdempotencyKey(inputs);
     for (let generation = 0; ; generation++) {
-      const created = await createOrRecover(ctx, inputs, key);
-      let deployment: Deployment | undefined;
-      try {
-        deployment = await ctx.api.getDeployment(created.dseq);
-      } catch (err) {
-        // It exists: keep it in state (init error) so the next up or destroy handles it, never leak it.
-        throw partial(
-          created.dseq,
-          created.manifest,
-          `deployment ${created.dseq} was created but could not be read back (${(err as Error).message}); ` +
-            "the next `pulumi up` or `pulumi destroy` picks it up",
-        );
-      }
-      if (!deployment) {
-        throw partial(
-          created.dseq,
-          created.manifest,
-          `deployment ${created.dseq} was created but the API does not find it; run \`pulumi refresh\` then \`pulumi up\``,
-        );
-      }
-      // An active deployment never handed to the engine is this resource's: just made, or made by a
-      // run that was interrupted before its answer was recorded (the key replayed it). A closed one
-      // (a destroy, then an up within the key's lifetime) or the one this create replaces is an
-      // earlier use of the key: the next key in its chain asks for a new deployment, and a re-run of
-      // this create walks the same chain to the same answer.
-      const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
-      const earlier =
-        processMemory.deploymentsInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
-      if (deployment.deployment.state === "active" && !earlier) {
-        const result = finishCreate(ctx, inputs, deployment, created.manifest, parsed);
-        journal?.record(created.dseq);
-        processMemory.deploymentsCreated.add(created.dseq);
-        if (inputs.leaseTerms) {
-          const terms = JSON.parse(inputs.leaseTerms) as LeaseTerms[];
-          startLeaseHeadStarts(ctx, { dseq: created.dseq, manifest: created.manifest }, terms);
+      const created = await createOrRecover(ctx, inputs, request, key);
+      let deployment: DeploymentDetail | undefined;
+      if (created !== "key used") {
+        try {
+          deployment = await ctx.api.getDeployment(created.dseq);
+        } catch (err) {
+          // It exists: keep it in state (init error) so the next up or destroy handles it, never leak it.
+          throw partial(
+            created.dseq,
+            created.manifest,
+            `deployment ${created.dseq} was created but could not be read back (${(err as Error).message}); ` +
+              "the next `pulumi up` or `pulumi destroy` picks it up",
+          );
         }
-        return result;
+        if (!deployment) {
+          throw partial(
+            created.dseq,
+            created.manifest,
+            `deployment ${created.dseq} was created but the API does not find it; run \`pulumi refresh\` then \`pulumi up\``,
+          );
+        }
+        // An active deployment never handed to the engine is this resource's: just made, or made by
+        // a run that was interrupted before its answer was recorded (the key replayed it). A closed
+        // one (a destroy, then an up within the key's lifetime) or the one this create replaces is
+        // an earlier use of the key: the next key in its chain asks for a new deployment, and a
+        // re-run of this create walks the same chain to the same answer.
+        const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
+        const earlier =
+          processMemory.deploymentsInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
+        if (deployment.deployment.state === "active" && !earlier) {
+          let result: CreateResult<DeploymentOutputs>;
+          try {
+            result = await finishCreate(ctx, inputs, deployment, request, created.manifest, parsed);
+          } catch (err) {
+            throw partial(
+              created.dseq,
+              created.manifest,
+              `deployment ${created.dseq}: ${(err as Error).message}`,
+            );
+          }
+          journal?.record(created.dseq);
+          processMemory.deploymentsCreated.add(created.dseq);
+          if (inputs.leaseTerms) {
+            const terms = JSON.parse(inputs.leaseTerms) as LeaseTerms[];
+            startLeaseHeadStarts(ctx, { dseq: created.dseq, manifest: result.outs.manifest }, terms);
+          }
+          return result;
+        }
       }
       if (generation >= MAX_KEY_GENERATIONS) {
         throw new Error(
@@ -354,7 +461,9 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
             "within the API's Idempotency-Key lifetime (24 hours); wait, or rename the resource",
         );
       }
-      key = nextGenerationKey(key, created.dseq);
+      key = nextGenerationKey(key, created === "key used" ? "unknown" : created.dseq);
+      if (created === "key used")
+        request.sealedSecrets &&= await sealSecrets(ctx.api, inputs.secrets ?? {}, inputs.sdl);
     }
   },
 
@@ -363,58 +472,25 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     const deployment = await ctx.api.getDeployment(id);
     if (!deployment || deployment.deployment.state !== "active") return {};
     const groups = props.groups?.map((g) => ({ ...g, fingerprint: "" })) ?? [];
-    const outs = outputsOf(props, deployment, props.manifest, groups, props.resourcesFingerprint);
-    if (props.manifestHash && deployment.deployment.hash !== props.manifestHash) {
-      outs.sdl = `${SDL_DRIFT_PREFIX}: the on-chain manifest hash is now ${deployment.deployment.hash}.\n`;
+    // Recorded inputs stand for what the API cannot say (secrets) or did not say (a name it lacks).
+    const outs = outputsOf(
+      props,
+      deployment,
+      props.manifest,
+      groups,
+      props.resourcesFingerprint,
+      await fundingOf(ctx),
+    );
+    const recorded = props.manifestVersion ?? props.manifestHash;
+    if (recorded && outs.manifestVersion !== recorded) {
+      outs.sdl =
+        `${SDL_DRIFT_PREFIX}: its definition or secrets changed (manifest version ${recorded} is now ` +
+        `${outs.manifestVersion}; on-chain hash ${deployment.deployment.hash}).\n`;
     }
     return { id, props: outs };
   },
 
-  async update(ctx, id, olds, news) {
-    processMemory.deploymentsInState.add(id);
-    const parsed = requireSdl(news.sdl);
-    if (parsed.resourcesFingerprint !== olds.resourcesFingerprint) {
-      throw new Error(
-        `deployment ${id}: the groups' resources changed, which needs a replacement, not an update`,
-      );
-    }
-    let deployment: Deployment | undefined;
-    let manifest = olds.manifest;
-    if (olds.sdl !== news.sdl) {
-      deployment = await ctx.api.updateDeployment(id, news.sdl);
-      manifest = localManifest(news.sdl);
-      ctx.log.info(`deployment ${id}: SDL updated in place (manifest hash ${deployment.deployment.hash})`);
-    }
-    const from = toMicro(olds.deposit);
-    const to = toMicro(news.deposit);
-    if (to < from) {
-      throw new Error(`deployment ${id}: deposit cannot go down from ${formatUsd(from)} to ${formatUsd(to)}`);
-    }
-    if (to > from) {
-      const before = deployment ?? (await ctx.api.getDeployment(id));
-      if (!before)
-        throw new Error(`deployment ${id} no longer exists; run \`pulumi refresh\`, then \`pulumi up\``);
-      const beforeMicro = BigInt(escrowOutputs(before).deposited);
-      // The key names the target total, so a retried or re-run update never tops up twice.
-      deployment = await ctx.api.deposit(id, toUsdNumber(to - from), `pulumi-akash-deposit-${id}-${to}`);
-      warnIfDepositIgnored(ctx, id, to - from, BigInt(escrowOutputs(deployment).deposited) - beforeMicro);
-      ctx.log.info(`deployment ${id}: escrow topped up by ${formatUsd(to - from)}`);
-    }
-    deployment ??= await ctx.api.getDeployment(id);
-    if (!deployment || deployment.deployment.state !== "active") {
-      throw new Error(
-        `deployment ${id} is closed or gone; run \`pulumi refresh\`, then \`pulumi up\` to re-create it`,
-      );
-    }
-    const outs = outputsOf(news, deployment, manifest, parsed.groups, parsed.resourcesFingerprint);
-    if (outs.fundingStatus === "underfunded") {
-      const short = toMicro(news.minEscrowUsd) - BigInt(outs.escrow.balance);
-      ctx.log.warn(
-        `deployment ${id}: escrow ${formatUsd(BigInt(outs.escrow.balance))} is below minEscrowUsd; raise deposit by at least ${formatUsd(short)}`,
-      );
-    }
-    return outs;
-  },
+  update: updateInPlace,
 
   async delete(ctx, id) {
     if (ctx.journal && processMemory.deploymentsCreated.has(id)) {

@@ -47,8 +47,11 @@ export interface ReadResult<O> {
 }
 
 export interface ResourceHandlers<I, O> {
-  /** Validates and normalizes inputs without calling the API (runs during preview). */
-  check(olds: Partial<I> | undefined, news: I): Promise<CheckResult<I>>;
+  /**
+   * Validates and normalizes inputs (runs during preview). `ctx` is given when credentials are
+   * configured: a check may then ask what the API offers, and must still pass when that fails.
+   */
+  check(olds: Partial<I> | undefined, news: I, ctx?: HandlerContext): Promise<CheckResult<I>>;
   /**
    * Compares recorded (or freshly read) outputs with desired inputs. The engine also calls it during
    * refresh with the refreshed outputs, so it decides what counts as drift. `ctx` is given when

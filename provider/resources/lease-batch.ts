@@ -10,7 +10,8 @@ import { processMemory } from "./process-memory";
 export interface LeaseRequestBatch {
   api: AkashApi;
   dseq: string;
-  manifest: string;
+  /** Absent where the API builds the manifest from the stored definition. */
+  manifest: string | undefined;
   certificate: LeaseCertificate | undefined;
   expected: number;
   picks: OrderRef[];
@@ -21,7 +22,7 @@ function send(key: string, batch: LeaseRequestBatch) {
   processMemory.leaseRequests.delete(key);
   for (const w of batch.waiters) clearTimeout(w.timer);
   const body: CreateLeaseBody = {
-    manifest: batch.manifest,
+    ...(batch.manifest === undefined ? {} : { manifest: batch.manifest }),
     ...(batch.certificate ? { certificate: batch.certificate } : {}),
     leases: batch.picks.map((p) => ({ dseq: batch.dseq, ...p })),
   };
@@ -38,7 +39,7 @@ function send(key: string, batch: LeaseRequestBatch) {
  */
 export function leaseTogether(
   api: AkashApi,
-  request: { dseq: string; manifest: string; certificate?: LeaseCertificate },
+  request: { dseq: string; manifest: string | undefined; certificate?: LeaseCertificate },
   pick: OrderRef,
   expected: number,
   waitMs: number,

@@ -38,7 +38,7 @@ export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 300;
 export const leaseDescription = resource({
   name: "Lease",
   description:
-    "A lease on one order (gseq/oseq) of a deployment: accepts a bid (an explicit provider, or a selection policy), sends the manifest and waits until the services are ready; the id is dseq/gseq/oseq/provider. Manifest changes are re-sent in place; a change of dseq, gseq, oseq or provider, or a selection the current lease no longer satisfies, replaces it. The managed-wallet API cannot close a single lease: a lease ends when its deployment closes.",
+    "A lease on one order (gseq/oseq) of a deployment: accepts a bid (an explicit provider, or a selection policy), has the manifest sent (with the request where the API needs it, AEP-63; today's API builds it from the stored definition, secrets resolved) and waits until the services are ready; the id is dseq/gseq/oseq/provider. Manifest changes are re-sent in place; a change of dseq, gseq, oseq or provider, or a selection the current lease no longer satisfies, replaces it. The managed-wallet API cannot close a single lease: a lease ends when its deployment closes.",
   inputs: {
     dseq: t
       .string(
@@ -46,7 +46,7 @@ export const leaseDescription = resource({
       )
       .replaceOnChanges(),
     manifest: t.string(
-      "The deployment's manifest (Deployment.manifest). A change (the Deployment's SDL changed in place) is re-sent to the same provider: the workload restarts with the new images on the same lease.",
+      "The deployment's manifest (Deployment.manifest): sent with lease requests where the API needs it (AEP-63), and its services are the ones waited for. A change (the Deployment's SDL changed in place) has the manifest re-sent to the same provider: the workload restarts with the new images on the same lease.",
     ),
     provider: t
       .string(
@@ -265,9 +265,18 @@ function noBidMessage(inputs: LeaseInputs, bids: Bid[], timeoutS: number): strin
   );
 }
 
+/**
+ * The manifest to send with a lease request: none where the API builds it from the deployment's
+ * stored definition (it must: only the API can resolve the deployment's secrets into it).
+ */
+async function manifestToSend(ctx: HandlerContext, inputs: LeaseInputs): Promise<string | undefined> {
+  return (await ctx.api.offerings()).leaseNeedsManifest ? inputs.manifest : undefined;
+}
+
 async function sendManifest(ctx: HandlerContext, inputs: LeaseInputs, order: OrderRef) {
+  const manifest = await manifestToSend(ctx, inputs);
   return ctx.api.createLease({
-    manifest: inputs.manifest,
+    ...(manifest === undefined ? {} : { manifest }),
     ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
     leases: [{ dseq: inputs.dseq, ...order }],
   });
@@ -404,7 +413,7 @@ async function acquireLease(ctx: HandlerContext, inputs: LeaseInputs): Promise<L
       ctx.api,
       {
         dseq: inputs.dseq,
-        manifest: inputs.manifest,
+        manifest: await manifestToSend(ctx, inputs),
         ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
       },
       { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },

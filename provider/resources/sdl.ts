@@ -97,3 +97,10 @@ export function requireSdl(sdl: unknown): ParsedSdl {
   if (!result.ok) throw new Error(`Invalid SDL: ${result.errors.join("; ")}`);
   return result.value;
 }
+
+/** The manifest JSON of a valid SDL, as the API answers it at create. */
+export function localManifest(sdl: string): string {
+  const result = generateManifest(parseYaml(sdl) as Parameters<typeof generateManifest>[0]);
+  if (!result.ok) throw new Error("Invalid SDL");
+  return manifestToSortedJSON(result.value.groups);
+}

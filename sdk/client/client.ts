@@ -25,6 +25,7 @@ import type {
   PatchDeploymentBody,
   PatchedDeployment,
 } from "../contract/deployments";
+import { getApiDocumentRoute, type ApiDocument } from "../contract/api-document";
 import type { DeploymentFundingConfig } from "../contract/funding";
 import type { SdlSecretsContext } from "../contract/secrets";
 import type { DeploymentEvent, EventsQuery } from "../contract/events";
@@ -243,6 +244,10 @@ export class AkashClient {
   async getDeploymentNames(dseqs: readonly Dseq[], options?: RequestOptions): Promise<DeploymentNames> {
     const query = { dseq: dseqs.map((dseq) => String(dseq)) };
     return (await this.call("getDeploymentNames", { query }, options)).data;
+  }
+  /** The API's OpenAPI document (see `apiOfferings`); an `http` 404 means the server publishes none. */
+  async getApiDocument(options?: RequestOptions): Promise<ApiDocument> {
+    return callRoute(this.#ctx, getApiDocumentRoute, {}, options);
   }
   /** Automatic funding's constants; an `http` error with status 404 means the server has none (AEP-63 funding). */
   async getDeploymentFundingConfig(options?: RequestOptions): Promise<DeploymentFundingConfig> {

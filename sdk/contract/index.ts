@@ -14,5 +14,6 @@ export * from "./user";
 export * from "./deployment-settings";
 export * from "./secrets";
 export * from "./funding";
+export * from "./api-document";
 export * from "./route";
 export * from "./routes";

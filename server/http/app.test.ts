@@ -23,6 +23,20 @@ describe("server surface: /, /status, /v1/doc, /v1/swagger, admin clock, faults,
     assert.equal(typeof status.body.uptime, "number");
   });
 
+  test("every answer's Date header is the server's clock, simulated or moved", async () => {
+    const clock = new ManualClock({ startMs: Date.UTC(2030, 0, 2, 3, 4, 5) });
+    const server = await start({ clock });
+    assert.equal(
+      (await client(server.url)("GET", "/status")).headers.get("date"),
+      "Wed, 02 Jan 2030 03:04:05 GMT",
+    );
+    clock.advanceMs(3_600_000);
+    assert.equal(
+      (await client(server.url)("GET", "/nowhere")).headers.get("date"),
+      "Wed, 02 Jan 2030 04:04:05 GMT",
+    );
+  });
+
   test("/v1/doc is OpenAPI 3.1 with every operation of the contract and both security schemes", async () => {
     const server = await start();
     const doc = (await client(server.url)("GET", "/v1/doc")).body;

@@ -10,6 +10,7 @@ import { injectFaults } from "./faults";
 import { idempotentPost } from "./idempotency";
 import { registerRoutes } from "./register-routes";
 import { requestIds } from "./request-id";
+import { apiDocumentRoute } from "./api-document";
 import { adminRoutes } from "./routes/admin";
 import { contractRoutes } from "./routes";
 import { homeRoute } from "./routes/home";
@@ -39,6 +40,12 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   });
 
   app.use(requestIds());
+  // The Date header tells the server's clock (simulated, and moved by the admin routes): what a
+  // client compares deadlines with (runtime limits, key expiry), as it would the live API's.
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("date", new Date(services.clock.now()).toUTCString());
+  });
   // One line per request, tagged with its id; no child logger is built unless the line is written.
   if (logger.isLevelEnabled("info")) {
     app.use(async (c, next) => {
@@ -99,7 +106,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "The same API key as a bearer token",
   });
-  app.doc31("/v1/doc", {
+  apiDocumentRoute(app, config, {
     openapi: "3.1.0",
     info: {
       title: "Akash Console managed-wallet API (pulumi-akash reference server)",

@@ -5,6 +5,7 @@
  * `signedBy.anyOf`, then `generateManifest`, `manifestToSortedJSON(groups)` and
  * `generateManifestVersion(groups)` (base64 = the on-chain deployment hash).
  */
+import { resolveSecretReferences } from "../../sdk/secrets";
 import { secretReferenceName } from "./secrets";
 import {
   generateManifest,
@@ -148,7 +149,7 @@ export async function compileSdl(sdl: string, options: CompileSdlOptions): Promi
   if (!result.ok) throw new InvalidSdlError(result.value.map((e) => e.message));
   const { groups, groupSpecs } = result.value;
   const references = secretReferencesOf(groups);
-  const version = await generateManifestVersion(resolveSecrets(groups, options.secrets ?? {}));
+  const version = await generateManifestVersion(resolveSecretReferences(groups, options.secrets ?? {}));
   return {
     manifest: manifestToSortedJSON(groups),
     hash: Buffer.from(version).toString("base64"),
@@ -194,30 +195,6 @@ function secretReferencesOf(groups: ManifestGroups): string[] {
   }
   if (problems.length > 0) throw new InvalidSdlError(problems);
   return [...names].sort();
-}
-
-/** The groups with every reference that has a value replaced by it (a copy; the input is kept). */
-function resolveSecrets(groups: ManifestGroups, secrets: Readonly<Record<string, string>>): ManifestGroups {
-  if (Object.keys(secrets).length === 0) return groups;
-  const resolve = (value: string) => {
-    const name = secretReferenceName(value);
-    return name !== undefined && Object.hasOwn(secrets, name) ? (secrets[name] as string) : value;
-  };
-  return groups.map((group) => ({
-    ...group,
-    services: group.services.map((service) => ({
-      ...service,
-      env: service.env.map((entry) => {
-        const equals = entry.indexOf("=");
-        return equals < 0 ? entry : `${entry.slice(0, equals + 1)}${resolve(entry.slice(equals + 1))}`;
-      }),
-      credentials: service.credentials && {
-        ...service.credentials,
-        username: resolve(service.credentials.username),
-        password: resolve(service.credentials.password),
-      },
-    })),
-  }));
 }
 
 function parseSdlYaml(sdl: string): unknown {

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deliverManifest, ManifestRejectedError } from "./manifest-delivery";
 import { compileSdl } from "./sdl";
-import { checkSecretValues, MAX_SECRETS, referencedValues, SecretRulesError } from "./secrets";
+import {
+  checkSecretValues,
+  MAX_SECRETS,
+  referencedValues,
+  sealPlainEnvValues,
+  SecretRulesError,
+} from "./secrets";
 import { nginxSdl } from "./testing/sdl-fixtures";
 
 const withEnv = (env: string[]) =>
@@ -57,5 +63,23 @@ describe("secret references", () => {
       deliverManifest(sdl, { ...options, secrets: {} }, hash),
       /unresolved secret references A/,
     );
+  });
+
+  test("plain env values are sealed as the live API does when a client seals nothing: same manifest version, no value left in the SDL", async () => {
+    const sdl = `# the shop\n${withEnv(["DB_PASSWORD=hunter2", "MODE=prod", "REF=ac-secret://REF", "my-var=x"])}`;
+    const sealed = sealPlainEnvValues(sdl)!;
+    assert.deepEqual(sealed.values, { DB_PASSWORD: "hunter2", MODE: "prod", my_var: "x" });
+    assert.match(sealed.sdl, /^# the shop/, "comments and layout kept");
+    assert.match(sealed.sdl, /DB_PASSWORD=ac-secret:\/\/DB_PASSWORD/);
+    assert.match(sealed.sdl, /my-var=ac-secret:\/\/my_var/);
+    assert.match(sealed.sdl, /REF=ac-secret:\/\/REF/, "references stay");
+    assert.doesNotMatch(sealed.sdl, /hunter2/);
+    const resolved = await compileSdl(sealed.sdl, { ...options, secrets: { ...sealed.values, REF: "r" } });
+    const literal = await compileSdl(
+      withEnv(["DB_PASSWORD=hunter2", "MODE=prod", "REF=r", "my-var=x"]),
+      options,
+    );
+    assert.equal(resolved.hash, literal.hash, "the deployment is what the client sent");
+    assert.equal(sealPlainEnvValues(nginxSdl()), undefined, "no env, nothing to seal");
   });
 });

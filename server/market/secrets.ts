@@ -4,6 +4,7 @@
  * every sealed value a reference, and counts and sizes are capped. Pure: values pass through, never
  * kept.
  */
+import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 
 /** A reference: the whole value, NAME of 1 to 64 characters. */
 export const SECRET_REFERENCE = /^ac-secret:\/\/([A-Za-z_][A-Za-z0-9_]{0,63})$/;
@@ -75,4 +76,43 @@ export function referencedValues(
   const kept: Record<string, string> = {};
   for (const name of references) if (Object.hasOwn(values, name)) kept[name] = values[name] as string;
   return kept;
+}
+
+/** A secret name for env variable `name` (env names may hold `-` and `.`, secret names may not). */
+function secretNameFor(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_]/g, "_").slice(0, 64);
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`.slice(0, 64);
+}
+
+/**
+ * What the live API does when a client seals nothing: every plain env value becomes a secret
+ * reference (`NAME=ac-secret://NAME`; `SERVICE_NAME` where two services disagree on a value) and
+ * its value a stored secret, so no value rests in plain text. The SDL keeps its layout and
+ * comments. undefined when there is no plain env value.
+ */
+export function sealPlainEnvValues(sdl: string): { sdl: string; values: Record<string, string> } | undefined {
+  const doc = parseDocument(sdl);
+  const services = doc.get("services");
+  if (doc.errors.length > 0 || !isMap(services)) return undefined;
+  const values: Record<string, string> = {};
+  for (const service of services.items) {
+    const env = isMap(service.value) ? service.value.get("env") : undefined;
+    if (!isSeq(env)) continue;
+    for (const entry of env.items) {
+      if (!isScalar(entry) || typeof entry.value !== "string") continue;
+      const equals = entry.value.indexOf("=");
+      const value = entry.value.slice(equals + 1);
+      if (equals <= 0 || value.startsWith(SECRET_REFERENCE_PREFIX)) continue;
+      const variable = entry.value.slice(0, equals);
+      let name = secretNameFor(variable);
+      if (Object.hasOwn(values, name) && values[name] !== value) {
+        name = secretNameFor(`${String(isScalar(service.key) ? service.key.value : "service")}_${variable}`);
+        for (let n = 2; Object.hasOwn(values, name) && values[name] !== value; n++)
+          name = secretNameFor(`${variable}_${n}`);
+      }
+      values[name] = value;
+      entry.value = `${variable}=${SECRET_REFERENCE_PREFIX}${name}`;
+    }
+  }
+  return Object.keys(values).length > 0 ? { sdl: doc.toString(), values } : undefined;
 }

@@ -30,6 +30,7 @@ import {
   planBids,
   referencedValues,
   resourcesOffer,
+  sealPlainEnvValues,
   SdlPatchError,
   SecretRulesError,
   type CompiledSdl,
@@ -109,7 +110,6 @@ export class DeploymentService {
    */
   async create(userId: string, input: CreateDeploymentInput): Promise<CreatedDeployment> {
     const { config, clock } = this.#ctx;
-    const { sdl } = input;
     let depositMicro: number;
     if (config.funding === "auto") {
       // The live API: `deposit` is deprecated and ignored; the platform funds every deployment.
@@ -121,8 +121,14 @@ export class DeploymentService {
       }
       depositMicro = toMicro(input.deposit);
     }
+    // A client that seals nothing has its plain env values sealed here, as the live API does.
+    const sealedHere =
+      input.sealedSecrets === undefined && input.inheritSecretsFrom === undefined
+        ? sealPlainEnvValues(input.sdl)
+        : undefined;
+    const sdl = sealedHere?.sdl ?? input.sdl;
     const plain = await this.#compile(sdl);
-    const secrets = await this.#secretsForCreate(userId, input, plain);
+    const secrets = await this.#secretsForCreate(userId, input, plain, sealedHere?.values);
     const compiled = Object.keys(secrets).length > 0 ? await this.#compile(sdl, secrets) : plain;
     const now = clock.now();
     const height = clock.heightAt(now);
@@ -192,6 +198,7 @@ export class DeploymentService {
     userId: string,
     input: CreateDeploymentInput,
     compiled: CompiledSdl,
+    sealedHere?: Record<string, string>,
   ): Promise<Record<string, string>> {
     const { secrets } = this.#ctx;
     let inherited: Record<string, string> = {};
@@ -207,9 +214,9 @@ export class DeploymentService {
         (message) => new ConflictError(message, { code: "inherited_secrets_unreadable" }),
       );
     }
-    const sealed = input.sealedSecrets
-      ? await secrets.opener.open(input.sealedSecrets, userId, input.sdl)
-      : {};
+    const sealed =
+      sealedHere ??
+      (input.sealedSecrets ? await secrets.opener.open(input.sealedSecrets, userId, input.sdl) : {});
     const values = referencedValues(compiled.references, { ...inherited, ...sealed });
     checkSecrets(compiled.references, values, Object.keys(sealed));
     return values;

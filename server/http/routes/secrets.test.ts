@@ -68,6 +68,22 @@ describeEachStore("sealed secrets", (store) => {
     };
   }
 
+  test("a client that seals nothing has its plain env values sealed by the server: references stored, the value never answered", async () => {
+    const server = await store.start({ bidDelayMs: 0 });
+    const { apiKey } = await server.createUser("plain@example.com", 100);
+    const api = client(server.url, apiKey);
+    const value = `plain-${randomUUID()}`;
+    const created = await api("POST", "/v1/deployments", {
+      data: { sdl: secretSdl([`DB_PASSWORD=${value}`, "MODE=production"]), deposit: 5 },
+    });
+    assert.equal(created.status, 201, created.text);
+    const { dseq } = created.body.data;
+    const detail = await api("GET", `/v1/deployments/${dseq}`);
+    assert.match(detail.body.data.consoleSettings.sdl, /DB_PASSWORD=ac-secret:\/\/DB_PASSWORD/);
+    assert.match(detail.body.data.consoleSettings.sdl, /MODE=ac-secret:\/\/MODE/);
+    for (const answer of [created, detail]) assert.equal(answer.text.indexOf(value), -1, "no value answered");
+  });
+
   test("context, seal checks, values only for the provider, inheritance, PATCH, rotation; each value found 0 times in the store, the log and the answers", async () => {
     const clock = new ManualClock({ startMs: START });
     const logLines: string[] = [];
