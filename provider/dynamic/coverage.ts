@@ -6,10 +6,20 @@
 // Leases constructed with it are known, and fails before anything is created when a group has none.
 import * as pulumi from "@pulumi/pulumi";
 import { parseSdl } from "../resources/sdl";
+import type { LeaseArgs } from "./lease";
 
 interface LeaseNote {
   name: string;
   gseq: pulumi.Input<number> | undefined;
+  /** What decides the Lease's pick, as given: plain values, or Outputs and promises. */
+  terms: Record<string, unknown>;
+}
+
+/** True for a value the program wrote out in full (no Output or promise anywhere in it). */
+function plain(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+  return Object.values(value).every(plain);
 }
 
 class Coverage {
@@ -53,6 +63,18 @@ class Coverage {
       set: () => {},
     });
   }
+
+  /**
+   * The Leases' terms as JSON, for the Deployment's create to start leasing at once
+   * (resources/lease-head-start.ts); undefined when a Lease's terms are not all written out in the
+   * program (then each Lease starts when the engine creates it) or it carries a certificate (a
+   * secret, which the Deployment's state would not keep secret).
+   */
+  leaseTerms(): string | undefined {
+    const terms = this.leases.map((l) => l.terms);
+    if (!terms.length || terms.some((t) => !plain(t) || t.certificate !== undefined)) return undefined;
+    return JSON.stringify(terms.map(({ certificate: _c, ...t }) => t));
+  }
 }
 
 /**
@@ -76,6 +98,7 @@ export function coveredSdl(name: string, sdl: pulumi.Input<string>) {
   });
   return {
     sdl: gated,
+    leaseTerms: gated.apply(() => coverage.leaseTerms()),
     attach(resource: { dseq: pulumi.Output<string>; manifest: pulumi.Output<string> }) {
       coverageOfDeploymentOutput.set(resource.dseq, coverage);
       coverageOfDeploymentOutput.set(resource.manifest, coverage);
@@ -83,13 +106,12 @@ export function coveredSdl(name: string, sdl: pulumi.Input<string>) {
   };
 }
 
-/** For the Lease constructor: records which group of which Deployment of this program it leases. */
-export function noteLease(
-  name: string,
-  args: { dseq: pulumi.Input<string>; manifest: pulumi.Input<string>; gseq?: pulumi.Input<number> },
-): void {
+/** For the Lease constructor: records which group of which Deployment of this program it leases, on what terms. */
+export function noteLease(name: string, args: LeaseArgs): void {
   const key = [args.dseq, args.manifest].find(
     (v) => typeof v === "object" && v !== null && coverageOfDeploymentOutput.has(v),
   );
-  if (key) coverageOfDeploymentOutput.get(key as object)!.leases.push({ name, gseq: args.gseq });
+  const { gseq, oseq, provider, selection, certificate } = args;
+  const terms = { gseq, oseq, provider, selection, certificate };
+  if (key) coverageOfDeploymentOutput.get(key as object)!.leases.push({ name, gseq, terms });
 }

@@ -20,7 +20,7 @@ export class Deployment extends pulumi.dynamic.Resource {
     // create replays its deployment instead of making a second one, and no other stack can replay it.
     const creationKey = stackIdentity().id.apply((identity) => `${identity}/${name}`);
     // Registered once the program's Leases of this deployment are known: a group without one fails
-    // here, before anything is created.
+    // here, before anything is created, and their terms let its create start leasing at once.
     const coverage = coveredSdl(name, args.sdl);
     super(
       serializedProvider("deployment"),
@@ -30,6 +30,7 @@ export class Deployment extends pulumi.dynamic.Resource {
         ...args,
         sdl: coverage.sdl,
         creationKey,
+        leaseTerms: coverage.leaseTerms,
         // Encrypted in state as an input too, even when the program passes plain strings.
         ...(args.secrets === undefined ? {} : { secrets: pulumi.secret(args.secrets) }),
       },

@@ -32,6 +32,8 @@ import {
   type ResourceHandlers,
 } from "./handler";
 import { formatUsd, toMicro, usdProblem } from "./money";
+import { startLeaseHeadStarts } from "./lease";
+import type { LeaseTerms } from "./lease-head-start";
 import { processMemory } from "./process-memory";
 import { localManifest, parseSdl, requireSdl } from "./sdl";
 
@@ -104,6 +106,11 @@ export const deploymentDescription = resource({
     creationKey: t
       .string(
         "Set by the resource class (stack identity/resource name): makes create retries and re-runs reuse one Idempotency-Key.",
+      )
+      .optional(),
+    leaseTerms: t
+      .string(
+        "Set by the resource class: the terms (gseq, oseq, provider, selection) of the program's Leases of this deployment, as JSON, so create starts leasing at once (lease-head-start.ts).",
       )
       .optional(),
   },
@@ -441,6 +448,10 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
           }
           journal?.record(created.dseq);
           processMemory.deploymentsCreated.add(created.dseq);
+          if (inputs.leaseTerms) {
+            const terms = JSON.parse(inputs.leaseTerms) as LeaseTerms[];
+            startLeaseHeadStarts(ctx, { dseq: created.dseq, manifest: result.outs.manifest }, terms);
+          }
           return result;
         }
       }

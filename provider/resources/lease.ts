@@ -29,6 +29,7 @@ import { certificatePairType } from "./certificate";
 import { PartialCreateError, type CheckFailure, type HandlerContext, type ResourceHandlers } from "./handler";
 import { trimDecimal } from "./escrow";
 import { leaseTogether } from "./lease-batch";
+import { leaseFromHeadStart, startHeadStart, type LeaseTerms } from "./lease-head-start";
 import { forwardedPortType, ipType, serviceType, statusOutputs } from "./lease-status";
 
 export { DEFAULT_BID_TIMEOUT_SECONDS, DEFAULT_CHEAPEST_WINDOW_SECONDS };
@@ -109,7 +110,8 @@ export const leaseTiming = {
   slowPollMs: 2000,
   patientAfterMs: 30_000,
   serviceFirstPollMs: 200,
-  serviceMaxPollMs: 2000,
+  /** Services are seen ready within ~this of being ready (slowPollMs after patientAfterMs). */
+  serviceMaxPollMs: 1000,
   /** A progress line this often while waiting for bids or for the other groups' picks. */
   progressEveryMs: 10_000,
 };
@@ -236,7 +238,11 @@ async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<Bid
       );
       nextProgress = now + leaseTiming.progressEveryMs;
     }
-    const pause = nextPollDelay(schedule, poll, now - started);
+    // Within the bid window only its end matters: polling until then would load the API, not speed the pick.
+    const pause =
+      firstSeenAt === undefined
+        ? nextPollDelay(schedule, poll, now - started)
+        : firstSeenAt + windowS * 1000 - now;
     await sleep(Math.max(0, Math.min(pause, deadline - now, nextProgress - now)));
   }
 }
@@ -299,7 +305,12 @@ async function awaitServices(
       return [again];
     },
     timeoutMs: timeoutS * 1000,
-    schedule: { firstMs: leaseTiming.serviceFirstPollMs, maxMs: leaseTiming.serviceMaxPollMs },
+    schedule: {
+      firstMs: leaseTiming.serviceFirstPollMs,
+      maxMs: leaseTiming.serviceMaxPollMs,
+      patientAfterMs: leaseTiming.patientAfterMs,
+      patientMaxMs: leaseTiming.slowPollMs,
+    },
   });
   const outs = outputsOf(inputs, leases[0] ?? lease);
   if (!ready) {
@@ -315,8 +326,8 @@ async function awaitServices(
   return outs;
 }
 
-/** Takes over an active lease of the order, if it is what the inputs ask for, and waits for it. */
-async function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWithStatus) {
+/** Takes over an active lease of the order, if it is what the inputs ask for. */
+function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWithStatus): LeaseWithStatus {
   const target = targetOf(inputs);
   const terms = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
   const reason =
@@ -333,8 +344,7 @@ async function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWi
   ctx.log.info(
     `deployment ${inputs.dseq} group ${target.gseq}: adopting the active lease with ${existing.id.provider}`,
   );
-  const outs = await awaitServices(ctx, inputs, existing);
-  return { id: leaseId(inputs.dseq, existing.id.gseq, existing.id.oseq, existing.id.provider), outs };
+  return existing;
 }
 
 /** The lease behind an order's accepted bid, read from the deployment. */
@@ -362,6 +372,101 @@ function checkCount(value: unknown, name: string, failures: CheckFailure[]) {
 
 function sameJson(a: unknown, b: unknown) {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * The order's active lease: one already there (adopted), or the bid the inputs select, accepted
+ * together with the other groups' picks. Services may still be starting.
+ */
+async function acquireLease(ctx: HandlerContext, inputs: LeaseInputs): Promise<LeaseWithStatus> {
+  const target = targetOf(inputs);
+  const deployment = await ctx.api.getDeployment(inputs.dseq);
+  if (!deployment || deployment.deployment.state !== "active") {
+    const what = deployment ? "is closed" : "does not exist on the API (a reset server, another account)";
+    throw new Error(
+      `deployment ${inputs.dseq} ${what}, so its group cannot be leased. Run \`pulumi up --refresh\`: ` +
+        "the refresh drops it from state, then the up creates a new deployment and leases it.",
+    );
+  }
+  const existing = findLease(deployment, target.gseq, target.oseq);
+  if (existing) return adopt(ctx, inputs, existing);
+  const started = Date.now();
+  const outcome = await waitForBid(ctx, inputs);
+  if ("leasedTo" in outcome) return adopt(ctx, inputs, await leasedMeanwhile(ctx, inputs, outcome.leasedTo));
+  const { bid } = outcome;
+  // Groups of this deployment still without a lease: their Lease resources are picking too.
+  const leasedGseqs = new Set(activeGseqs(deployment));
+  const partners = manifestGroups(inputs.manifest).filter(
+    (g) => g.gseq !== bid.id.gseq && !leasedGseqs.has(g.gseq),
+  );
+  const where = `deployment ${inputs.dseq} group ${target.gseq}`;
+  const partnerDeadline =
+    started + (inputs.selection?.bidTimeoutSeconds ?? DEFAULT_BID_TIMEOUT_SECONDS) * 1000;
+  const left = () => Math.max(0, Math.ceil((partnerDeadline - Date.now()) / 1000));
+  if (partners.length) {
+    ctx.log.info(
+      `${where}: waiting up to ${left()} s for ${groupNames(partners)} to pick a bid (the API leases all groups in one request)`,
+    );
+  }
+  const leased = await withProgress(
+    leaseTogether(
+      ctx.api,
+      {
+        dseq: inputs.dseq,
+        manifest: await manifestToSend(ctx, inputs),
+        ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
+      },
+      { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
+      partners.length + 1,
+      partnerDeadline - Date.now(),
+    ),
+    () =>
+      ctx.log.info(
+        `${where}: still waiting for ${groupNames(partners)} to pick a bid, ${left()} s left; each group needs its Lease in this program`,
+      ),
+  );
+  const lease = findLease(leased, bid.id.gseq, bid.id.oseq);
+  // The API skips a lease request once the order is leased: a lease that landed between the
+  // pick and the request is adopted like one found up front.
+  if (lease && lease.id.provider !== bid.id.provider) return adopt(ctx, inputs, lease);
+  if (!lease) {
+    throw new Error(
+      `deployment ${inputs.dseq} group ${bid.id.gseq}: the API did not lease ${bid.id.provider}. It leases all groups of a ` +
+        "deployment in one request and skips it once any group has a lease: declare a Lease for every group in the same " +
+        "program (or use Workload), then replace the deployment.",
+    );
+  }
+  const missed = partners.filter(
+    (g) => !leased.leases.some((l) => l.id.gseq === g.gseq && l.state === "active"),
+  );
+  if (missed.length) {
+    ctx.log.warn(
+      `deployment ${inputs.dseq}: ${groupNames(missed)} got no lease (no pick within the bid timeout). The API skips ` +
+        "later lease requests of a deployment that has a lease, so they stay unleased: declare a Lease for every group " +
+        "in the same program (or use Workload), then replace the deployment (pulumi up --replace <deployment urn>).",
+    );
+  }
+  return lease;
+}
+
+/**
+ * Starts leasing every group of a deployment just created, on the terms of its Leases (as the
+ * program declared them; see lease-head-start.ts): their creates find the work done or under way.
+ */
+export function startLeaseHeadStarts(
+  ctx: HandlerContext,
+  deployment: { dseq: string; manifest: string },
+  terms: LeaseTerms[],
+): void {
+  for (const t of terms) {
+    const inputs: LeaseInputs = { ...t, ...deployment };
+    startHeadStart(inputs, async () => {
+      // Terms the Lease's check refuses never lease: that check stops its create.
+      const { failures } = await leaseHandlers.check(undefined, inputs);
+      if (failures.length) throw new Error(failures.map((f) => f.reason).join("; "));
+      return acquireLease(ctx, inputs);
+    });
+  }
 }
 
 export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
@@ -454,74 +559,7 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
   },
 
   async create(ctx, inputs) {
-    const target = targetOf(inputs);
-    const deployment = await ctx.api.getDeployment(inputs.dseq);
-    if (!deployment || deployment.deployment.state !== "active") {
-      const what = deployment ? "is closed" : "does not exist on the API (a reset server, another account)";
-      throw new Error(
-        `deployment ${inputs.dseq} ${what}, so its group cannot be leased. Run \`pulumi up --refresh\`: ` +
-          "the refresh drops it from state, then the up creates a new deployment and leases it.",
-      );
-    }
-    const existing = findLease(deployment, target.gseq, target.oseq);
-    if (existing) return adopt(ctx, inputs, existing);
-    const started = Date.now();
-    const outcome = await waitForBid(ctx, inputs);
-    if ("leasedTo" in outcome)
-      return adopt(ctx, inputs, await leasedMeanwhile(ctx, inputs, outcome.leasedTo));
-    const { bid } = outcome;
-    // Groups of this deployment still without a lease: their Lease resources are picking too.
-    const leasedGseqs = new Set(activeGseqs(deployment));
-    const partners = manifestGroups(inputs.manifest).filter(
-      (g) => g.gseq !== bid.id.gseq && !leasedGseqs.has(g.gseq),
-    );
-    const where = `deployment ${inputs.dseq} group ${target.gseq}`;
-    const partnerDeadline =
-      started + (inputs.selection?.bidTimeoutSeconds ?? DEFAULT_BID_TIMEOUT_SECONDS) * 1000;
-    const left = () => Math.max(0, Math.ceil((partnerDeadline - Date.now()) / 1000));
-    if (partners.length) {
-      ctx.log.info(
-        `${where}: waiting up to ${left()} s for ${groupNames(partners)} to pick a bid (the API leases all groups in one request)`,
-      );
-    }
-    const leased = await withProgress(
-      leaseTogether(
-        ctx.api,
-        {
-          dseq: inputs.dseq,
-          manifest: await manifestToSend(ctx, inputs),
-          ...(inputs.certificate ? { certificate: inputs.certificate } : {}),
-        },
-        { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
-        partners.length + 1,
-        partnerDeadline - Date.now(),
-      ),
-      () =>
-        ctx.log.info(
-          `${where}: still waiting for ${groupNames(partners)} to pick a bid, ${left()} s left; each group needs its Lease in this program`,
-        ),
-    );
-    const lease = findLease(leased, bid.id.gseq, bid.id.oseq);
-    // The API skips a lease request once the order is leased: a lease that landed between the
-    // pick and the request is adopted like one found up front.
-    if (lease && lease.id.provider !== bid.id.provider) return adopt(ctx, inputs, lease);
-    if (!lease) {
-      throw new Error(
-        `deployment ${inputs.dseq} group ${bid.id.gseq}: the API did not lease ${bid.id.provider}. It leases all groups of a ` +
-          "deployment in one request and skips it once any group has a lease: declare a Lease for every group in the same " +
-          "program (or use Workload), then replace the deployment.",
-      );
-    }
-    const missed = partners.filter(
-      (g) => !leased.leases.some((l) => l.id.gseq === g.gseq && l.state === "active"),
-    );
-    if (missed.length) {
-      ctx.log.warn(
-        `deployment ${inputs.dseq}: ${groupNames(missed)} got no lease (no pick within the bid timeout). The API skips ` +
-          "later lease requests of a deployment that has a lease, so they stay unleased: declare a Lease for every group " +
-          "in the same program (or use Workload), then replace the deployment (pulumi up --replace <deployment urn>).",
-      );
-    }
+    const lease = await leaseFromHeadStart(inputs, () => acquireLease(ctx, inputs));
     const outs = await awaitServices(ctx, inputs, lease);
     return { id: leaseId(inputs.dseq, lease.id.gseq, lease.id.oseq, lease.id.provider), outs };
   },

@@ -3,6 +3,7 @@
 // concurrently; nothing else links those calls. Each entry below is essential to a guarantee and is
 // the only module state the handlers keep: use sites name it (`processMemory.x`) so the link shows.
 import type { LeaseRequestBatch } from "./lease-batch";
+import type { HeadStart } from "./lease-head-start";
 
 export const processMemory = {
   /**
@@ -25,4 +26,9 @@ export const processMemory = {
    * here (lease-batch.ts).
    */
   leaseRequests: new Map<string, LeaseRequestBatch>(),
+  /**
+   * Leases being acquired since their deployment was created, per order, until their Lease's
+   * create takes them (lease-head-start.ts): the engine runs few creates at once.
+   */
+  leaseHeadStarts: new Map<string, HeadStart>(),
 };
