@@ -27,8 +27,11 @@ export class ApiSession {
     return this.settings.apiKey !== undefined;
   }
 
-  /** The handlers' context, once the base URL has answered as a managed-wallet API taking the key. */
-  async context(log: Logger): Promise<HandlerContext> {
+  /**
+   * The handlers' context, once the base URL has answered as a managed-wallet API taking the key.
+   * `verify: false` (checks, which run during preview and must work offline) skips that request.
+   */
+  async context(log: Logger, { verify = true } = {}): Promise<HandlerContext> {
     if (!this.api) {
       const { apiKey, baseUrl, trustIdempotencyKey } = this.settings;
       if (!apiKey) throw new Error(MISSING_KEY_MESSAGE);
@@ -41,7 +44,7 @@ export class ApiSession {
         }),
       );
     }
-    await this.api.verify();
+    if (verify) await this.api.verify();
     return { api: this.api, journal: (scope) => fileJournal(journalFile(scope)), log };
   }
 

@@ -71,8 +71,10 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
     configure: async (req) => configure(req.config),
     check: (olds, news) =>
       guarded(`${label} check`, async () => {
-        // A check that cannot reach the API still checks what it can: preview works offline.
-        const ctx = session.hasKey ? await context().catch(() => undefined) : undefined;
+        // No API request here: a check that asks the API does so briefly, and works offline.
+        const ctx = session.hasKey
+          ? await session.context(engineLog, { verify: false }).catch(() => undefined)
+          : undefined;
         const result = await h.check(olds ? clean(olds) : undefined, clean(news), ctx);
         return { ...result, failures: result.failures.map((f) => withoutEcho(f, news)) };
       }),

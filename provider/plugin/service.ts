@@ -83,7 +83,10 @@ export class AkashPluginProvider {
   private async resource<T>(
     request: { getUrn(): string; getType?(): string },
     op: string,
-    run: (served: ServedKind, ctx: () => ReturnType<ApiSession["context"]>) => Promise<T>,
+    run: (
+      served: ServedKind,
+      ctx: (options?: { verify?: boolean }) => ReturnType<ApiSession["context"]>,
+    ) => Promise<T>,
   ): Promise<T> {
     const urn = request.getUrn();
     const { type: urnType, name } = fromUrn(urn);
@@ -97,7 +100,12 @@ export class AkashPluginProvider {
         );
       }
       const session = this.session;
-      return await run(served, () => session.context(this.log.forResource(urn, (t) => session.scrub(t))));
+      return await run(served, (options) =>
+        session.context(
+          this.log.forResource(urn, (t) => session.scrub(t)),
+          options,
+        ),
+      );
     } catch (err) {
       if (err instanceof CallError) throw toGrpcError({ kind: "error", message: err.message });
       throw toGrpcError(
@@ -169,8 +177,10 @@ export class AkashPluginProvider {
           const olds = fromStruct(req.getOlds());
           const news = fromStruct(req.getNews());
           const isNew = Object.keys(olds.values).length === 0;
-          // A check that cannot reach the API still checks what it can: preview works offline.
-          const context = this.session.hasKey ? await ctx().catch(() => undefined) : undefined;
+          // No API request here: a check that asks the API does so briefly, and works offline.
+          const context = this.session.hasKey
+            ? await ctx({ verify: false }).catch(() => undefined)
+            : undefined;
           const result = await served.handlers.check(isNew ? undefined : olds.values, news.values, context);
           const inputs = { ...result.inputs, ...internalInputs(served, req.getUrn(), olds.values) };
           const res = new rpc.CheckResponse().setInputs(toStruct(inputs, secretNames(served, news)));

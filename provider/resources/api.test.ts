@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { AkashClient } from "../../sdk";
 import { referenceApi, type ReferenceApi } from "../engine-tests/reference-api";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
+import { loopbackProxy } from "../engine-tests/loopback-proxy";
 import { createApi } from "./api";
 
 describe("API facade", () => {
@@ -45,5 +46,25 @@ describe("API facade", () => {
       assert.ok(!err.message.includes("ac.sk.test.nope"), "the key is not echoed");
       return true;
     });
+  });
+
+  test("a preview asks what an unreachable API offers once, briefly, then not again in this process", async () => {
+    let asked = 0;
+    const down = await loopbackProxy(ref.server.url, {
+      answer: () => (asked++, { status: 503, body: "down" }),
+    });
+    try {
+      // Retries as configured for the handlers' own calls: the preview's read must not use them.
+      const api = createApi(
+        new AkashClient({ apiKey: ref.apiKey, baseUrl: down.url, retry: { retries: 4 } }),
+      );
+      assert.equal(await api.offeringsIfReachable(), undefined);
+      assert.equal(await api.offeringsIfReachable(), undefined);
+      assert.equal(asked, 1, "one attempt, then none");
+    } finally {
+      await down.close();
+    }
+    const offered = await apiAt(ref.server.url).offeringsIfReachable();
+    assert.equal(offered?.patchDeployment, true, "a reachable API's offerings, read quickly");
   });
 });

@@ -21,6 +21,7 @@ import {
   type DeploymentSetting,
   type PatchDeploymentBody,
   type PatchedDeployment,
+  type RequestOptions,
   type SdlSecretsContext,
 } from "../../sdk";
 
@@ -54,6 +55,11 @@ export interface AkashApi {
    * deposit), from its OpenAPI document, read once; the AEP-63 surface when it publishes none.
    */
   offerings(): Promise<ApiOfferings>;
+  /**
+   * The same for a preview: one short attempt, and after a failure none again in this process, so
+   * an unreachable API costs a preview one attempt, not one per resource.
+   */
+  offeringsIfReachable(): Promise<ApiOfferings | undefined>;
   /** Automatic funding's constants, read once; undefined where deposits fund deployments (AEP-63). */
   fundingConfig(): Promise<DeploymentFundingConfig | undefined>;
   createDeployment(request: DeploymentRequest, idempotencyKey: string): Promise<CreatedDeployment>;
@@ -155,6 +161,17 @@ function once<T>(read: () => Promise<T>): () => Promise<T> {
 
 export function createApi(client: AkashClient): AkashApi {
   let verified: Promise<void> | undefined;
+  // Read once and shared by checks (offeringsIfReachable) and the handlers' other calls (offerings).
+  let offeringsOnce: Promise<ApiOfferings> | undefined;
+  let previewGaveUp = false;
+  const readOfferings = async (options?: RequestOptions) => {
+    try {
+      return apiOfferings(await client.getApiDocument(options));
+    } catch (err) {
+      if (missingEndpoint(err)) return AEP63_OFFERINGS;
+      throw err;
+    }
+  };
   return {
     baseUrl: client.baseUrl,
     verify: () => {
@@ -202,14 +219,21 @@ export function createApi(client: AkashClient): AkashApi {
         throw err;
       }
     },
-    offerings: once(async () => {
-      try {
-        return apiOfferings(await client.getApiDocument());
-      } catch (err) {
-        if (missingEndpoint(err)) return AEP63_OFFERINGS;
+    offerings: () =>
+      (offeringsOnce ??= readOfferings().catch((err: unknown) => {
+        offeringsOnce = undefined;
         throw err;
+      })),
+    offeringsIfReachable: async () => {
+      if (previewGaveUp) return undefined;
+      try {
+        return await (offeringsOnce ??= readOfferings({ retries: 0, timeoutMs: 5_000 }));
+      } catch {
+        offeringsOnce = undefined;
+        previewGaveUp = true;
+        return undefined;
       }
-    }),
+    },
     fundingConfig: once(async () => {
       try {
         return await client.getDeploymentFundingConfig();

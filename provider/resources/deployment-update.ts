@@ -54,8 +54,8 @@ export function warnIfDepositIgnored(
   }
 }
 
-const pick = (secrets: Readonly<Record<string, string>> | undefined, names: string[]) =>
-  Object.fromEntries(names.map((name) => [name, secrets?.[name] ?? ""]));
+const pick = (secrets: Readonly<Record<string, string>>, names: string[]) =>
+  Object.fromEntries(names.map((name) => [name, secrets[name]!]));
 
 function conflict(id: string, expected: string | undefined): Error {
   return new Error(
@@ -82,7 +82,9 @@ async function applyDefinition(
     : changedSecrets(olds.secrets, news.secrets);
   if (!sdlChanged && !renamed && secretNames.length === 0) return;
   const expected = olds.manifestVersion ?? olds.manifestHash;
-  const sealed = secretNames.length ? await sealSecrets(ctx.api, pick(news.secrets, secretNames)) : undefined;
+  const sealed = secretNames.length
+    ? await sealSecrets(ctx.api, pick(news.secrets ?? {}, secretNames))
+    : undefined;
   const patch = async (body: PatchDeploymentBody["data"]) => {
     try {
       return await ctx.api.patchDeployment(id, body);
@@ -114,11 +116,8 @@ async function applyDefinition(
     return;
   }
   // PUT: an API without PATCH, a deployment without a stored definition, or a change beyond PATCH.
-  if (
-    expected &&
-    live.deployment.hash !== expected &&
-    (live.consoleSettings?.manifestVersion ?? live.deployment.hash) !== expected
-  ) {
+  // PUT has no version guard: the one read just now stands in for it.
+  if (expected && (live.consoleSettings?.manifestVersion ?? live.deployment.hash) !== expected) {
     throw conflict(id, expected);
   }
   const name = renamed && offerings.createFields.has("name") ? news.name : undefined;

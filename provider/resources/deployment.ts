@@ -345,7 +345,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     if (isUnknown(news.sdl)) return { inputs: news, failures: [] };
     const failures = inputProblems(olds, news);
     // Where the API can be asked, what it cannot honour fails here, before anything is created.
-    const offerings = ctx && (await ctx.api.offerings().catch(() => undefined));
+    const offerings = await ctx?.api.offeringsIfReachable();
     if (ctx && offerings) {
       const asked = {
         ...(isUnknown(news.deposit) ? {} : { deposit: news.deposit }),
