@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
+import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk/web";
 import { parse as parseYaml } from "yaml";
 import type { ApiKey, Deployment, DeploymentEvent, LeaseWithStatus } from "../../sdk";
 import { inspect, type DriftReader, type NewerDeploymentFields } from "./inspect";

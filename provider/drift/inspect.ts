@@ -2,7 +2,7 @@
 // every difference. Read-only: it only calls GET routes. Anything the API cannot answer is an error
 // for the caller, never "gone" or "in sync"; only the optional enrichments (provider events, fields
 // of newer API generations) are skipped when a server does not serve them.
-import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
+import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk/web";
 import { parse as parseYaml } from "yaml";
 import {
   manifestGroups,

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { apiKeyDescription } from "../resources/api-key";
 import { outputPlaceholders, withSecrets } from "./placeholders";
-import { serializedProvider } from "./serialized";
+import provider from "./entry/api-key";
 import type { ArgsOf, OutputProperties } from "./typing";
 
 export type ApiKeyArgs = ArgsOf<typeof apiKeyDescription>;
@@ -15,7 +15,7 @@ export interface ApiKey extends OutputProperties<typeof apiKeyDescription> {}
 export class ApiKey extends pulumi.dynamic.Resource {
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      serializedProvider("apiKey"),
+      provider,
       name,
       { ...outputPlaceholders(apiKeyDescription), ...args },
       withSecrets(apiKeyDescription, opts),

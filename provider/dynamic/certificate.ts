@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { certificateDescription } from "../resources/certificate";
 import { outputPlaceholders, withSecrets } from "./placeholders";
-import { serializedProvider } from "./serialized";
+import provider from "./entry/certificate";
 import type { OutputProperties } from "./typing";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the output properties, declared without run-time fields (the engine sets them)
@@ -16,7 +16,7 @@ export interface Certificate extends OutputProperties<typeof certificateDescript
 export class Certificate extends pulumi.dynamic.Resource {
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
     super(
-      serializedProvider("certificate"),
+      provider,
       name,
       outputPlaceholders(certificateDescription),
       withSecrets(certificateDescription, opts),

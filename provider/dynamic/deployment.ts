@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deploymentDescription } from "../resources/deployment";
 import { coveredSdl } from "./coverage";
 import { outputPlaceholders, withSecrets } from "./placeholders";
-import { serializedProvider } from "./serialized";
+import provider from "./entry/deployment";
 import { stackIdentity } from "./stack-identity";
 import type { ArgsOf, OutputProperties } from "./typing";
 
@@ -23,7 +23,7 @@ export class Deployment extends pulumi.dynamic.Resource {
     // here, before anything is created, and their terms let its create start leasing at once.
     const coverage = coveredSdl(name, args.sdl);
     super(
-      serializedProvider("deployment"),
+      provider,
       name,
       {
         ...outputPlaceholders(deploymentDescription),

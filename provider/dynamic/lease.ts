@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { leaseDescription } from "../resources/lease";
 import { noteLease } from "./coverage";
 import { outputPlaceholders, withSecrets } from "./placeholders";
-import { serializedProvider } from "./serialized";
+import provider from "./entry/lease";
 import type { ArgsOf, OutputProperties } from "./typing";
 
 export type LeaseArgs = ArgsOf<typeof leaseDescription>;
@@ -17,7 +17,7 @@ export class Lease extends pulumi.dynamic.Resource {
   constructor(name: string, args: LeaseArgs, opts?: pulumi.CustomResourceOptions) {
     noteLease(name, args);
     super(
-      serializedProvider("lease"),
+      provider,
       name,
       { ...outputPlaceholders(leaseDescription), ...args },
       withSecrets(leaseDescription, opts),

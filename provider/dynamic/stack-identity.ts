@@ -3,13 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackIdentityDescription } from "../resources/stack-identity";
 import { withSecrets } from "./placeholders";
-import { serializedProvider } from "./serialized";
+import provider from "./entry/stack-identity";
 
 /** The stack's random identity (its id); see provider/resources/stack-identity.ts. */
 export class StackIdentity extends pulumi.dynamic.Resource {
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
     super(
-      serializedProvider("stackIdentity"),
+      provider,
       name,
       {},
       withSecrets(stackIdentityDescription, opts),

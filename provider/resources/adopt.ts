@@ -2,7 +2,7 @@
 // `pulumi import <type> <name> <id>`: the handlers' `read` starts from these (as it starts from state
 // on a refresh), and the inputs among them become the imported resource's code. Each reads only
 // the API: a deployment made in the Console or by a script is adopted as it is.
-import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk";
+import { generateManifest, manifestToSortedJSON } from "@akashnetwork/chain-sdk/web";
 import { parse as parseYaml } from "yaml";
 import type { ApiKeyOutputs } from "./api-key";
 import type { DeploymentOutputs } from "./deployment";

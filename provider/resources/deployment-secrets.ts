@@ -1,7 +1,7 @@
 // Deployment.secrets: values the SDL references as `ac-secret://NAME`, sealed here to the API's key
 // (a compact JWE only the API can open) so that no request, log line or error carries them in
 // plain text. Errors name secrets, never values.
-import { generateManifest, generateManifestVersion } from "@akashnetwork/chain-sdk";
+import { generateManifest, generateManifestVersion } from "@akashnetwork/chain-sdk/web";
 import { parse as parseYaml } from "yaml";
 import { resolveSecretReferences, sealSdlSecrets, secretReferencesIn } from "../../sdk";
 import type { AkashApi } from "./api";
