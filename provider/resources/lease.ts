@@ -329,11 +329,11 @@ async function awaitServices(
 /** Takes over an active lease of the order, if it is what the inputs ask for. */
 function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWithStatus): LeaseWithStatus {
   const target = targetOf(inputs);
-  const terms = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
+  const accepted = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
   const reason =
     target.provider && target.provider !== existing.id.provider
       ? "not the requested provider"
-      : ruledOutBecause(terms, inputs.selection);
+      : ruledOutBecause(accepted, inputs.selection);
   if (reason) {
     throw new Error(
       `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} ` +
