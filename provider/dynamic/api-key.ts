@@ -1,7 +1,7 @@
 // akash:index:ApiKey as a Node dynamic resource. Fields and types come from its description.
 import * as pulumi from "@pulumi/pulumi";
 import { apiKeyDescription } from "../resources/api-key";
-import { outputPlaceholders, withSecrets } from "./placeholders";
+import { outputPlaceholders, withSecretInputs, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
 import type { ArgsOf, OutputProperties } from "./typing";
 
@@ -17,7 +17,7 @@ export class ApiKey extends pulumi.dynamic.Resource {
     super(
       serializedProvider("apiKey"),
       name,
-      { ...outputPlaceholders(apiKeyDescription), ...args },
+      { ...outputPlaceholders(apiKeyDescription), ...withSecretInputs(apiKeyDescription, args) },
       withSecrets(apiKeyDescription, opts),
       "akash",
       apiKeyDescription.name,

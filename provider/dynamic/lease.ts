@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { leaseDescription } from "../resources/lease";
 import { noteLease } from "./coverage";
-import { outputPlaceholders, withSecrets } from "./placeholders";
+import { outputPlaceholders, withSecretInputs, withSecrets } from "./placeholders";
 import { serializedProvider } from "./serialized";
 import type { ArgsOf, OutputProperties } from "./typing";
 
@@ -19,7 +19,7 @@ export class Lease extends pulumi.dynamic.Resource {
     super(
       serializedProvider("lease"),
       name,
-      { ...outputPlaceholders(leaseDescription), ...args },
+      { ...outputPlaceholders(leaseDescription), ...withSecretInputs(leaseDescription, args) },
       withSecrets(leaseDescription, opts),
       "akash",
       leaseDescription.name,
