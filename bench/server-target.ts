@@ -56,8 +56,8 @@ async function main(): Promise<void> {
   const leased = await server.services.deployments.create(userId, { sdl, deposit: 5 });
   const bid = (await server.services.leases.listBids(userId, Number(leased.dseq)))[0]?.bid;
   if (bid) {
-    await server.services.leases.create(userId, leased.manifest, [
-      { dseq: leased.dseq, gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
+    await server.services.leases.create(userId, Number(leased.dseq), leased.manifest, [
+      { gseq: bid.id.gseq, oseq: bid.id.oseq, provider: bid.id.provider },
     ]);
     dseq = leased.dseq;
   }

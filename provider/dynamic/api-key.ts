@@ -1,8 +1,8 @@
 // akash:index:ApiKey as a Node dynamic resource. Fields and types come from its description.
 import * as pulumi from "@pulumi/pulumi";
 import { apiKeyDescription } from "../resources/api-key";
-import { outputPlaceholders, withSecrets } from "./placeholders";
 import provider from "./entry/api-key";
+import { outputPlaceholders, withSecretInputs, withSecrets } from "./placeholders";
 import type { ArgsOf, OutputProperties } from "./typing";
 
 export type ApiKeyArgs = ArgsOf<typeof apiKeyDescription>;
@@ -17,7 +17,7 @@ export class ApiKey extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...outputPlaceholders(apiKeyDescription), ...args },
+      { ...outputPlaceholders(apiKeyDescription), ...withSecretInputs(apiKeyDescription, args) },
       withSecrets(apiKeyDescription, opts),
       "akash",
       apiKeyDescription.name,

@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentDescription } from "../resources/deployment";
 import { coveredSdl } from "./coverage";
-import { outputPlaceholders, withSecrets } from "./placeholders";
 import provider from "./entry/deployment";
+import { outputPlaceholders, withSecretInputs, withSecrets } from "./placeholders";
 import { stackIdentity } from "./stack-identity";
 import type { ArgsOf, OutputProperties } from "./typing";
 
@@ -27,12 +27,10 @@ export class Deployment extends pulumi.dynamic.Resource {
       name,
       {
         ...outputPlaceholders(deploymentDescription),
-        ...args,
+        ...withSecretInputs(deploymentDescription, args),
         sdl: coverage.sdl,
         creationKey,
         leaseTerms: coverage.leaseTerms,
-        // Encrypted in state as an input too, even when the program passes plain strings.
-        ...(args.secrets === undefined ? {} : { secrets: pulumi.secret(args.secrets) }),
       },
       withSecrets(deploymentDescription, opts),
       "akash",

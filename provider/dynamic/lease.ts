@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { leaseDescription } from "../resources/lease";
 import { noteLease } from "./coverage";
-import { outputPlaceholders, withSecrets } from "./placeholders";
 import provider from "./entry/lease";
+import { outputPlaceholders, withSecretInputs, withSecrets } from "./placeholders";
 import type { ArgsOf, OutputProperties } from "./typing";
 
 export type LeaseArgs = ArgsOf<typeof leaseDescription>;
@@ -19,7 +19,7 @@ export class Lease extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...outputPlaceholders(leaseDescription), ...args },
+      { ...outputPlaceholders(leaseDescription), ...withSecretInputs(leaseDescription, args) },
       withSecrets(leaseDescription, opts),
       "akash",
       leaseDescription.name,

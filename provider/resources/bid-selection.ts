@@ -133,13 +133,13 @@ function offeredAttributes(bid: Bid): Map<string, string> {
 }
 
 /** An accepted lease, as far as a policy can judge it. */
-export type LeaseTerms = OrderRef & { price: string; denom: string };
+export type AcceptedLease = OrderRef & { price: string; denom: string };
 
 /**
  * Why `policy` would not choose this lease any more, or undefined when it still would. Attributes
  * are only visible on bids, so an accepted lease is taken to still carry them.
  */
-export function ruledOutBecause(lease: LeaseTerms, policy: BidPolicy | undefined): string | undefined {
+export function ruledOutBecause(lease: AcceptedLease, policy: BidPolicy | undefined): string | undefined {
   const asBid: Bid = {
     id: { owner: "", dseq: "0", gseq: lease.gseq, oseq: lease.oseq, provider: lease.provider, bseq: 0 },
     state: "open",

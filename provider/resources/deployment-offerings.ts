@@ -2,14 +2,12 @@
 // checked at preview where credentials are configured, and again before anything is created, so an
 // input the API cannot honour fails before money is spent instead of being silently dropped.
 import type { ApiOfferings, DeploymentFundingConfig } from "../../sdk";
+import type { DeploymentInputs } from "./deployment";
 import type { CheckFailure } from "./handler";
 import { formatUsd, toMicro } from "./money";
 
-interface AskedOf {
-  deposit?: number | undefined;
-  runtimeLimitHours?: number | undefined;
-  secrets?: Readonly<Record<string, string>> | undefined;
-}
+/** The inputs an API may not offer (a check leaves out those not known yet). */
+type AskedOf = Pick<DeploymentInputs, "deposit" | "runtimeLimitHours" | "secrets">;
 
 export function unsupportedInputs(inputs: AskedOf, offerings: ApiOfferings, baseUrl: string): CheckFailure[] {
   const failures: CheckFailure[] = [];

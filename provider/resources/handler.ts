@@ -1,8 +1,9 @@
 // The shape every resource's logic takes: plain check/diff/create/read/update/delete functions over a
-// context (an API facade and a logger). Adapters (the Node dynamic provider today, a multi-language
-// plugin later) translate their protocol to these calls. Nothing here imports Pulumi; what the
-// handlers know of the engine is its preview placeholder for unknown values (../engine-values.ts),
-// and what a resource is called there comes from its description (../schema/describe.ts).
+// context (an API facade and a logger). Adapters (the Node dynamic provider in ../dynamic/, the
+// multi-language plugin in ../plugin/) translate their protocol to these calls. Nothing here
+// imports Pulumi; what the handlers know of the engine is its preview placeholder for unknown
+// values (../engine-values.ts), and what a resource is called there comes from its description
+// (../schema/describe.ts).
 import type { AkashApi } from "./api";
 import type { CreationJournal } from "./creation-journal";
 

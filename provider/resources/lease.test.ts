@@ -8,8 +8,9 @@ import { parse as parseYaml } from "yaml";
 import { deploymentHandlers } from "./deployment";
 import { nginxSdl, twoGroupSdl } from "../engine-tests/sdl-fixtures";
 import { DEFAULT_FLEET_PATH } from "../../server/market/fleet";
-import { DEFAULT_AUDITOR } from "../../server/market/testing/sdl-fixtures";
+import { DEFAULT_AUDITOR, nginxSdl as scaledSdl } from "../../server/market/testing/sdl-fixtures";
 import { UNKNOWN } from "../engine-values";
+import { PartialCreateError } from "./handler";
 import { DEFAULT_CHEAPEST_WINDOW_SECONDS, leaseHandlers as h, leaseTiming, type LeaseOutputs } from "./lease";
 
 // Every provider of the test server bids 150 ms after the order: no window is needed to see them
@@ -217,6 +218,32 @@ describe("Lease handlers", () => {
       failures[0]!.reason,
       /selection may only hold bidTimeoutSeconds .*selection\.strategy, selection\.maxPrice would be ignored/,
     );
+  });
+
+  test("services not ready in time: the lease is kept and the error counts each service's ready and wanted replicas", async () => {
+    const unready = await referenceApi({ faults: { providersUnready: true } });
+    try {
+      const { outs: dep } = await deploymentHandlers.create(unready.context(), {
+        sdl: scaledSdl({ count: 2 }),
+        deposit: 5,
+        creationKey: `lease-test/${Math.random()}`,
+      });
+      const inputs = {
+        dseq: dep.dseq,
+        manifest: dep.manifest,
+        selection: noWindow,
+        serviceTimeoutSeconds: 1,
+      };
+      const err = await h.create(unready.context(), inputs).then(
+        () => assert.fail("the services of an unready provider counted as ready"),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof PartialCreateError, String(err));
+      assert.match(err.message, /services not ready after 1 s \(web 0\/2\)\. The lease is kept/);
+      assert.equal(err.id.split("/")[0], dep.dseq);
+    } finally {
+      await unready.close();
+    }
   });
 });
 

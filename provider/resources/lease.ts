@@ -8,6 +8,7 @@ import {
   manifestGroups,
   nextPollDelay,
   readWhileWaiting,
+  serviceReadiness,
   waitForServices,
   type Bid,
   type Deployment,
@@ -312,11 +313,16 @@ async function awaitServices(
       patientMaxMs: leaseTiming.slowPollMs,
     },
   });
-  const outs = outputsOf(inputs, leases[0] ?? lease);
+  const last = leases[0] ?? lease;
+  const outs = outputsOf(inputs, last);
   if (!ready) {
+    // Counted by the rule the wait used: the group's services, ready and wanted replicas.
+    const expected = manifestGroups(inputs.manifest).find((g) => g.gseq === gseq)?.services ?? [];
+    const counts = last.status
+      ? serviceReadiness(last.status, expected).map((s) => `${s.service} ${s.ready}/${s.replicas}`)
+      : [];
     throw new PartialCreateError(
-      `lease ${id}: services not ready after ${timeoutS} s ` +
-        `(${outs.services.map((s) => `${s.name} ${s.readyReplicas}/${Math.max(s.replicas, s.total)}`).join(", ") || "no status yet"}). ` +
+      `lease ${id}: services not ready after ${timeoutS} s (${counts.join(", ") || "no status yet"}). ` +
         "The lease is kept; the next `pulumi up` waits again. Set serviceTimeoutSeconds or waitForServices: false to change this.",
       id,
       outs,
@@ -329,11 +335,11 @@ async function awaitServices(
 /** Takes over an active lease of the order, if it is what the inputs ask for. */
 function adopt(ctx: HandlerContext, inputs: LeaseInputs, existing: LeaseWithStatus): LeaseWithStatus {
   const target = targetOf(inputs);
-  const terms = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
+  const accepted = { ...existing.id, price: existing.price.amount, denom: existing.price.denom };
   const reason =
     target.provider && target.provider !== existing.id.provider
       ? "not the requested provider"
-      : ruledOutBecause(terms, inputs.selection);
+      : ruledOutBecause(accepted, inputs.selection);
   if (reason) {
     throw new Error(
       `deployment ${inputs.dseq} group ${target.gseq} already has an active lease with ${existing.id.provider} ` +

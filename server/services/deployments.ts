@@ -73,6 +73,10 @@ export const INSUFFICIENT_BALANCE_MESSAGE =
 
 export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
 
+/** The answer when the deployment named by inheritSecretsFrom is not one of the caller's. */
+export const inheritedNotFound = (dseq: number | string) =>
+  `Deployment ${dseq} (inheritSecretsFrom) not found`;
+
 /** The default (and largest) page of GET /v1/deployments, as on the live API. */
 export const DEFAULT_PAGE = 100;
 
@@ -201,11 +205,10 @@ export class DeploymentService {
   ): Promise<Record<string, string>> {
     const { secrets } = this.#ctx;
     let inherited: Record<string, string> = {};
-    if (input.inheritSecretsFrom !== undefined) {
-      const source = Number(input.inheritSecretsFrom);
-      if (!Number.isSafeInteger(source) || !(await findDeploymentSummary(this.#ctx.db, userId, source))) {
-        throw new NotFoundError(`Deployment ${input.inheritSecretsFrom} (inheritSecretsFrom) not found`);
-      }
+    const source = input.inheritSecretsFrom;
+    if (source !== undefined) {
+      if (!(await findDeploymentSummary(this.#ctx.db, userId, source)))
+        throw new NotFoundError(inheritedNotFound(source));
       inherited = await secrets.store.load(
         this.#ctx.db,
         userId,
@@ -305,12 +308,11 @@ export class DeploymentService {
     return page;
   }
 
-  /** The names of the caller's deployments among `dseqs` (null: none, or not the caller's). */
-  async names(userId: string, dseqs: readonly string[]): Promise<DeploymentNames> {
-    const numbers = dseqs.map(Number).filter((dseq) => Number.isSafeInteger(dseq));
-    const rows = await listDeploymentNames(this.#ctx.db, userId, [...new Set(numbers)]);
+  /** The names of the caller's deployments among `dseqs`, keyed by dseq (null: none, or not the caller's). */
+  async names(userId: string, dseqs: readonly number[]): Promise<DeploymentNames> {
+    const rows = await listDeploymentNames(this.#ctx.db, userId, [...new Set(dseqs)]);
     const byDseq = new Map(rows.map((row) => [String(row.dseq), row.name]));
-    return Object.fromEntries(dseqs.map((dseq) => [dseq, byDseq.get(dseq) ?? null]));
+    return Object.fromEntries(dseqs.map(String).map((dseq) => [dseq, byDseq.get(dseq) ?? null]));
   }
 
   async #listItems(
@@ -667,7 +669,7 @@ export interface CreateDeploymentInput {
   name?: string | undefined;
   runtimeLimitHours?: number | undefined;
   sealedSecrets?: string | undefined;
-  inheritSecretsFrom?: string | undefined;
+  inheritSecretsFrom?: number | undefined;
 }
 
 export interface ListQuery {

@@ -1,19 +1,15 @@
-import type { BidListItem, Deployment } from "../../sdk/contract";
+import type { BidListItem, Deployment, LeaseRequest } from "../../sdk/contract";
 import { decFromMicro, formatDec } from "../market";
 import { findBid, listVisibleBids, setBidState, setOrderBidsState, type BidRow } from "../repositories/bids";
 import { findDeployment, updateDeployment } from "../repositories/deployments";
 import { insertLease, listLeases } from "../repositories/leases";
-import { DEPLOYMENT_NOT_FOUND, type DeploymentService } from "./deployments";
-import { InvalidInputError, NotFoundError } from "./errors";
+import type { DeploymentService } from "./deployments";
+import { InvalidInputError } from "./errors";
 import { settleAndPersist } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 
-export interface LeaseRequest {
-  dseq: string;
-  gseq: number;
-  oseq: number;
-  provider: string;
-}
+/** One order of the deployment and the provider whose bid leases it (an entry of the request, less its dseq). */
+export type OrderRef = Omit<LeaseRequest, "dseq">;
 
 /** The deposit a provider puts in a bid's escrow on chain (0.5 of the denom), shown on each bid. */
 const BID_DEPOSIT_MICRO = 500_000;
@@ -41,27 +37,18 @@ export class LeaseService {
   }
 
   /**
-   * Creates the leases (all in one transaction) as the live API does: all entries must be for one
-   * deployment; if it already has a lease that is not closed, nothing is created (idempotent) and the
+   * Creates the leases of deployment `dseq` on `orders` (all in one transaction) as the live API
+   * does: if it already has a lease that is not closed, nothing is created (idempotent) and the
    * manifest is only re-sent. The manifest is the one built from the stored definition (a given one
    * must be it); a runtime limit starts counting at the first lease; with automatic funding the
    * escrow is topped up to the target runway at once. Answers the deployment.
    */
   async create(
     userId: string,
+    dseq: number,
     manifest: string | undefined,
-    requests: readonly LeaseRequest[],
+    orders: readonly OrderRef[],
   ): Promise<Deployment> {
-    const first = requests[0];
-    if (!first) throw new InvalidInputError("leases must contain at least one bid to accept");
-    if (requests.some((r) => r.dseq !== first.dseq)) {
-      throw new InvalidInputError(
-        "Failed to create lease: every entry of leases must have the same dseq (one deployment per request)",
-      );
-    }
-    const dseq = Number(first.dseq);
-    // Our dseqs are creation times in ms: one above 2^53 cannot be ours (as in http/params.ts).
-    if (!Number.isSafeInteger(dseq)) throw new NotFoundError(DEPLOYMENT_NOT_FOUND);
     await this.#deployments.mutate(userId, dseq, async (trx, row) => {
       if (row.state !== "active") throw new InvalidInputError("Failed to create lease: Deployment closed");
       if (manifest !== undefined && normalizeManifest(manifest) !== normalizeManifest(row.manifest)) {
@@ -76,7 +63,7 @@ export class LeaseService {
       const height = this.#ctx.clock.heightAt(now);
       const seenGroups = new Set<number>();
       let rate = BigInt(row.escrow_rate);
-      for (const request of requests) {
+      for (const request of orders) {
         const order = { gseq: request.gseq, oseq: request.oseq };
         if (seenGroups.has(request.gseq)) {
           throw new InvalidInputError(

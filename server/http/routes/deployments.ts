@@ -1,10 +1,10 @@
 import type { ServerConfig } from "../../config";
-import type { DeploymentService } from "../../services/deployments";
+import { inheritedNotFound, type DeploymentService } from "../../services/deployments";
 import type { SecretServices } from "../../services/market-context";
 import { notFound } from "../errors";
 import { callerId } from "../authentication";
 import { dataBody } from "../json-body";
-import { dseqParam } from "../params";
+import { dseqListParam, dseqParam } from "../params";
 import { answerHeader } from "../request-id";
 import type { HandlerGroup } from "../route-handler";
 
@@ -28,7 +28,14 @@ export function deploymentRoutes(
   config: ServerConfig,
 ): HandlerGroup<DeploymentOperations> {
   return {
-    createDeployment: async ({ c, body }) => ({ data: await deployments.create(callerId(c), body.data) }),
+    createDeployment: async ({ c, body }) => {
+      const { inheritSecretsFrom, ...input } = body.data;
+      const source =
+        inheritSecretsFrom === undefined
+          ? undefined
+          : dseqParam(inheritSecretsFrom, inheritedNotFound(inheritSecretsFrom));
+      return { data: await deployments.create(callerId(c), { ...input, inheritSecretsFrom: source }) };
+    },
     // Pages and views are shared by every read until they change: serialized once, like them.
     listDeployments: ({ c, query }) =>
       deployments.list(callerId(c), query, c.get("contentVersion")).then(dataBody),
@@ -54,7 +61,11 @@ export function deploymentRoutes(
     depositDeploymentByDseq: async ({ c, params, body }) => ({
       data: await deployments.deposit(callerId(c), dseqParam(params.dseq), body.data.deposit),
     }),
-    getDeploymentNames: async ({ c, query }) => ({ data: await deployments.names(callerId(c), query.dseq) }),
+    getDeploymentNames: async ({ c, query }) => {
+      const names = await deployments.names(callerId(c), dseqListParam(query.dseq));
+      // Every dseq asked is a key, in the order asked; one that cannot be ours has no name.
+      return { data: Object.fromEntries(query.dseq.map((dseq) => [dseq, names[dseq] ?? null])) };
+    },
     getDeploymentFundingConfig: async ({ c }) => {
       // The API before automatic funding had no such route: a client tells the generations apart by it.
       if (config.funding !== "auto")
