@@ -99,6 +99,14 @@ describe("pulumi import", () => {
       await project.must(["preview", "--expect-no-changes"]);
       const up = await project.must(["up", "--yes", "--skip-preview"]);
       assert.match(up.stdout, /4 unchanged/, "the stack and the three imported resources");
+      // The importer made the default provider from stack config alone: this up recorded its scope.
+      const state = JSON.parse((await project.must(["stack", "export"])).stdout) as {
+        deployment: { resources: { type: string; inputs: Record<string, unknown> }[] };
+      };
+      const inputsOf = (type: string) => state.deployment.resources.find((r) => r.type === type)!.inputs;
+      const scope = inputsOf("pulumi:providers:akash").stackScope;
+      assert.match(String(scope), /^stack-[0-9a-f]{32}$/);
+      assert.equal(inputsOf("akash:index:Deployment").creationKey, `${String(scope)}/web`);
       assert.ok(
         (await ref.client.listDeployments()).deployments.some((d) => d.deployment.id.dseq === dseq),
         "the deployment is the one made by hand, still active",

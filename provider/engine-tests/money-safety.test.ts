@@ -9,46 +9,23 @@ import { after, describe, test } from "node:test";
 import { startPostgresTestCluster, type PostgresTestCluster } from "../../server/db/postgres-test-cluster";
 import { startUp } from "./background-run";
 import { killProcessTree } from "./harness";
-import { loopbackProxy } from "./loopback-proxy";
+import { apiHoldingCreates, HOLD_MS, waitUntil } from "./holding-proxy";
 import { openProject } from "./project";
 import { referenceApi } from "./reference-api";
 import { serverProcess } from "./server-process";
 import { activeDseqs, dseqsInState } from "./stack-checks";
 
-async function waitUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  ms = 60_000,
-  meanwhile: () => string = () => "",
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, `timed out waiting until ${what}\n${meanwhile()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const isCreate = (method: string, p: string) => method === "POST" && p.startsWith("/v1/deployments");
-// Below the client's 30 s request timeout (a timed-out create is retried with its key, and each
-// retry would be held again), and long enough to kill the run while its deployment's answer waits.
-const HOLD_MS = 20_000;
-
-/** examples/nginx through a proxy that, while `holding` is set, holds the answers to creates. */
+/** examples/nginx against an API whose answers to creates can be held. */
 async function nginxBehindHoldingProxy() {
-  const ref = await referenceApi();
-  const hold = { holding: false };
-  const proxy = await loopbackProxy(ref.server.url, {
-    holdMs: (method, p) => (hold.holding && isCreate(method, p) ? HOLD_MS : 0),
-  });
-  const project = await openProject("examples/nginx", { url: proxy.url, apiKey: ref.apiKey });
+  const api = await apiHoldingCreates();
+  const project = await openProject("examples/nginx", { url: api.url, apiKey: api.ref.apiKey });
   return {
-    ref,
-    hold,
+    ref: api.ref,
+    hold: api.hold,
     project,
     close: async () => {
       project.cleanup();
-      await proxy.close();
-      await ref.close();
+      await api.close();
     },
   };
 }

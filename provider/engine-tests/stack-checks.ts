@@ -9,13 +9,13 @@ export async function activeDseqs(client: AkashClient): Promise<string[]> {
     .sort();
 }
 
-/** The dseqs of the Deployments a stack's state holds. */
+/** The dseqs of the Deployments a stack's state holds (either adapter's type). */
 export async function dseqsInState(project: Project): Promise<string[]> {
   const exported = JSON.parse((await project.must(["stack", "export"])).stdout) as {
     deployment: { resources?: { id?: string; urn: string }[] };
   };
   return (exported.deployment.resources ?? [])
-    .filter((r) => r.urn.includes("akash:Deployment::") && r.id)
+    .filter((r) => /akash:(index:)?Deployment::/.test(r.urn) && r.id)
     .map((r) => r.id!)
     .sort();
 }

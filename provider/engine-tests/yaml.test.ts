@@ -2,20 +2,10 @@
 // language host (built by tools/setup-pulumi-yaml.sh, put on PATH by tools/test.sh) reads the
 // schema from pulumi-resource-akash; no SDK is involved.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openProject } from "./project";
 import { referenceApi, type ReferenceApi } from "./reference-api";
-import { requireYamlHost } from "./yaml-host";
-
-/** Each example expects the package installed in its own directory; here it is two levels up. */
-function pointAtInstalledPlugin(cwd: string): void {
-  const file = path.join(cwd, "Pulumi.yaml");
-  const text = readFileSync(file, "utf8");
-  assert.ok(text.includes("path: ./node_modules/.bin"), "the example names the plugin's directory");
-  writeFileSync(file, text.replace("path: ./node_modules/.bin", "path: ../../node_modules/.bin"));
-}
+import { pointAtInstalledPlugin, requireYamlHost } from "./yaml-host";
 
 describe("Pulumi YAML", () => {
   let ref: ReferenceApi;

@@ -6,16 +6,22 @@ import { CONFIG_KEYS, configDescription, resolveSettings, type ProviderSettings 
 import type { CheckFailure } from "../resources/handler";
 import { PACKAGE } from "../schema/describe";
 
-/** Settings from Configure's args (already unwrapped) or, without args, its variables. */
+/** A configured value by name: from Configure's args (already unwrapped) or, without args, its variables. */
+export function configuredValue(
+  args: Record<string, unknown>,
+  variables: Map<string, string>,
+  key: string,
+): string | undefined {
+  const v = args[key] ?? variables.get(`${PACKAGE}:config:${key}`) ?? variables.get(`${PACKAGE}:${key}`);
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** Settings from Configure's args or variables. */
 export function settingsFrom(
   args: Record<string, unknown>,
   variables: Map<string, string>,
 ): ProviderSettings {
-  const value = (key: string): string | undefined => {
-    const v = args[key] ?? variables.get(`${PACKAGE}:config:${key}`) ?? variables.get(`${PACKAGE}:${key}`);
-    return v === undefined || v === null ? undefined : String(v);
-  };
-  return resolveSettings({ get: (name) => value(name.slice(PACKAGE.length + 1)) });
+  return resolveSettings({ get: (name) => configuredValue(args, variables, name.slice(PACKAGE.length + 1)) });
 }
 
 /** Problems `CheckConfig` reports before anything runs: settings of the wrong kind. */

@@ -2,6 +2,8 @@
 // what a user of another language meets that the engine tests do not single out (unsupported
 // calls, a bad setting, cancel, secrets in and out, preview values).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -13,6 +15,8 @@ import { AkashPluginProvider, serve } from "./service";
 import { fromStruct, toStruct } from "./values";
 
 const URN = "urn:pulumi:dev::proj::akash:index:ApiKey::ci";
+const DEPLOYMENT_URN = "urn:pulumi:dev::proj::akash:index:Deployment::web";
+const SDL = readFileSync(path.join(__dirname, "../../../examples/nginx/deploy.yaml"), "utf8");
 
 type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
 
@@ -111,6 +115,85 @@ describe("plugin service", () => {
     assert.match(String(values.key), /^ac\.sk\./);
     assert.ok(secrets.has("key"));
     assert.ok(res.getId());
+  });
+
+  test("CheckConfig adds the stack scope: a new one without state, the recorded one with it", async () => {
+    const checked = async (olds: Record<string, unknown>) =>
+      fromStruct(
+        (
+          await call<rpc.CheckResponse>((cb) =>
+            client.checkConfig(
+              new rpc.CheckRequest()
+                .setOlds(toStruct(olds))
+                .setNews(toStruct({ apiKey: "k", version: "0.1.0" })),
+              cb,
+            ),
+          )
+        ).getInputs(),
+      ).values;
+    const made = await checked({});
+    assert.match(String(made.stackScope), /^stack-[0-9a-f]{32}$/);
+    assert.equal(made.version, "0.1.0", "the other inputs pass through");
+    assert.notEqual((await checked({})).stackScope, made.stackScope);
+    assert.equal((await checked({ apiKey: "k", stackScope: "stack-recorded" })).stackScope, "stack-recorded");
+  });
+
+  test("DiffConfig: the recorded scope is no change; one recorded for the first time is an update", async () => {
+    const diff = (olds: Record<string, unknown>) =>
+      call<rpc.DiffResponse>((cb) =>
+        client.diffConfig(
+          new rpc.DiffRequest()
+            .setOlds(toStruct(olds))
+            .setNews(toStruct({ apiKey: "k", stackScope: "stack-a" })),
+          cb,
+        ),
+      );
+    const same = await diff({ apiKey: "k", stackScope: "stack-a" });
+    assert.equal(same.getChanges(), rpc.DiffResponse.DiffChanges.DIFF_NONE);
+    const first = await diff({ apiKey: "k" });
+    assert.equal(first.getChanges(), rpc.DiffResponse.DiffChanges.DIFF_SOME);
+    assert.deepEqual(first.getDiffsList(), ["stackScope"]);
+    assert.equal(first.getDetaileddiffMap().get("stackScope")?.getKind(), rpc.PropertyDiff.Kind.UPDATE);
+    assert.deepEqual(first.getReplacesList(), [], "never a replacement");
+  });
+
+  test("a Deployment's creation key: the configured stack scope and its name, a recorded one kept", async () => {
+    const scoped = await serve(new AkashPluginProvider());
+    const other = new ResourceProviderClient(`127.0.0.1:${scoped.port}`, grpc.credentials.createInsecure());
+    const creationKey = async (c: ResourceProviderClient, olds: Record<string, unknown>) =>
+      fromStruct(
+        (
+          await call<rpc.CheckResponse>((cb) =>
+            c.check(
+              new rpc.CheckRequest()
+                .setUrn(DEPLOYMENT_URN)
+                .setType("akash:index:Deployment")
+                .setOlds(toStruct(olds))
+                .setNews(toStruct({ sdl: SDL, deposit: 5 })),
+              cb,
+            ),
+          )
+        ).getInputs(),
+      ).values.creationKey;
+    try {
+      const args = toStruct({ apiKey: ref.apiKey, baseUrl: ref.server.url, stackScope: "stack-s" }, [
+        "apiKey",
+      ]);
+      await call<rpc.ConfigureResponse>((cb) =>
+        other.configure(new rpc.ConfigureRequest().setArgs(args), cb),
+      );
+      assert.equal(await creationKey(other, {}), "stack-s/web");
+      const recorded = { sdl: SDL, deposit: 5 };
+      assert.equal(await creationKey(other, { ...recorded, creationKey: "stack-r/web" }), "stack-r/web");
+      // Earlier versions derived it from the project and stack names: the stack's own scope replaces it.
+      const named = "plugin-0123456789abcdef01234567/web";
+      assert.equal(await creationKey(other, { ...recorded, creationKey: named }), "stack-s/web");
+      // No scope configured (a default provider made by `pulumi import`): no key until an up records one.
+      assert.equal(await creationKey(client, {}), undefined);
+    } finally {
+      other.close();
+      scoped.server.forceShutdown();
+    }
   });
 
   test("after Cancel, calls fail saying the run was cancelled", async () => {

@@ -19,10 +19,11 @@ import type { ServedKind } from "../adapter/kinds";
 import { configDescription, resolveSettings } from "../config";
 import { UNKNOWN } from "../engine-values";
 import { propertiesOf, secretOutputsOf } from "../schema/describe";
-import { changedSettings, configFailures, settingsFrom } from "./config";
+import { changedSettings, configFailures, configuredValue, settingsFrom } from "./config";
 import { detailedDiff } from "./diff";
 import { EngineLog } from "./engine-log";
 import { inputNames, internalInputs, servedByToken } from "./resources";
+import { checkedScope, scopeChanges, STACK_SCOPE } from "./stack-scope";
 import { fromStruct, toStruct, type Properties } from "./values";
 
 const packageRoot = path.resolve(__dirname, "../../..");
@@ -76,6 +77,8 @@ const secretNames = (served: ServedKind, ...from: Properties[]) =>
 
 export class AkashPluginProvider {
   private session = new ApiSession(resolveSettings(undefined));
+  /** The stack's scope for creation keys, from Configure (./stack-scope.ts). */
+  private stackScope: string | undefined;
   private cancelled = false;
   readonly log = new EngineLog();
 
@@ -149,13 +152,17 @@ export class AkashPluginProvider {
             (k) => configDescription[k as keyof typeof configDescription].spec.secret,
           ),
         ]);
-        const res = new rpc.CheckResponse().setInputs(toStruct(news.values, secret));
-        for (const f of configFailures(news.values))
+        const { scope, failures } = checkedScope(fromStruct(req.getOlds()).values, news.values);
+        const res = new rpc.CheckResponse().setInputs(
+          toStruct({ ...news.values, [STACK_SCOPE]: scope }, secret),
+        );
+        for (const f of [...configFailures(news.values), ...failures])
           res.addFailures(new rpc.CheckFailure().setProperty(f.property).setReason(f.reason));
         return res;
       }),
       diffConfig: unary(async (req: rpc.DiffRequest) => {
-        const changed = changedSettings(fromStruct(req.getOlds()).values, fromStruct(req.getNews()).values);
+        const [olds, news] = [fromStruct(req.getOlds()).values, fromStruct(req.getNews()).values];
+        const changed = [...changedSettings(olds, news), ...scopeChanges(olds, news)];
         const res = new rpc.DiffResponse().setChanges(
           changed.length ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE,
         );
@@ -169,7 +176,9 @@ export class AkashPluginProvider {
       }),
       configure: unary(async (req: rpc.ConfigureRequest) => {
         const variables = new Map(req.getVariablesMap().toArray());
-        this.session = new ApiSession(settingsFrom(fromStruct(req.getArgs()).values, variables));
+        const args = fromStruct(req.getArgs()).values;
+        this.session = new ApiSession(settingsFrom(args, variables));
+        this.stackScope = configuredValue(args, variables, STACK_SCOPE);
         return new rpc.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
       }),
       check: unary((req: rpc.CheckRequest) =>
@@ -182,7 +191,10 @@ export class AkashPluginProvider {
             ? await ctx({ verify: false }).catch(() => undefined)
             : undefined;
           const result = await served.handlers.check(isNew ? undefined : olds.values, news.values, context);
-          const inputs = { ...result.inputs, ...internalInputs(served, req.getUrn(), olds.values) };
+          const inputs = {
+            ...result.inputs,
+            ...internalInputs(served, this.stackScope, req.getUrn(), olds.values),
+          };
           const res = new rpc.CheckResponse().setInputs(toStruct(inputs, secretNames(served, news)));
           for (const f of result.failures.map((f) => withoutEcho(f, news.values))) {
             res.addFailures(new rpc.CheckFailure().setProperty(f.property).setReason(f.reason));

@@ -105,7 +105,7 @@ export const deploymentDescription = resource({
   internalInputs: {
     creationKey: t
       .string(
-        "Set by the resource class (stack identity/resource name): makes create retries and re-runs reuse one Idempotency-Key.",
+        "Set by the resource class (stack identity/resource name), or by the plugin provider (its stack scope/resource name): makes create retries and re-runs reuse one Idempotency-Key.",
       )
       .optional(),
     leaseTerms: t
