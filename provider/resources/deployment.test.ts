@@ -10,7 +10,7 @@ import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } fro
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
 import { UNKNOWN } from "../engine-values";
 import { fileJournal, type CreationJournal } from "./creation-journal";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -237,7 +237,7 @@ describe("Deployment handlers", () => {
       const inputs = { sdl: nginxSdl(), deposit: 5, creationKey: `replace/${Math.random()}` };
       const first = await h.create(ctx, inputs);
       // A replacement killed before its create returned: nothing was handed over.
-      const forgetful: CreationJournal = { handedOver: journal.handedOver, record: () => {} };
+      const forgetful: CreationJournal = { ...journal, record: () => {} };
       const killed = await h.create({ ...ctx, journal: () => forgetful }, inputs);
       assert.notEqual(killed.id, first.id, "the replacement is a new deployment");
       const again = await h.create(ctx, inputs);
@@ -245,6 +245,63 @@ describe("Deployment handlers", () => {
       const third = await h.create(ctx, inputs);
       assert.notEqual(third.id, again.id, "a later replacement gets a new one");
       for (const made of [first, again, third]) await h.delete(ref.context(), made.id, made.outs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a create with sealed secrets killed after the API made it: the re-run sends the same sealed body from the journal and gets that deployment, even beside a twin made elsewhere", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "akash-journal-"));
+    try {
+      const sdl = nginxSdl().replace(
+        "    image: nginx:1.25.3\n",
+        "    image: nginx:1.25.3\n    env:\n      - DB_PASSWORD=ac-secret://DB_PASSWORD\n",
+      );
+      const inputs = {
+        sdl,
+        deposit: 5,
+        secrets: { DB_PASSWORD: "hunter2" },
+        creationKey: `sealed/${Math.random()}`,
+      };
+      // The same SDL and secret value, deployed outside this stack (in the Console, or by another tool).
+      const twin = await h.create(ref.context(), { ...inputs, creationKey: `elsewhere/${Math.random()}` });
+      const activeNow = async () =>
+        (await ref.client.listDeployments()).deployments
+          .filter((d) => d.deployment.state === "active")
+          .map((d) => d.deployment.id.dseq);
+      const before = await activeNow();
+
+      // The run that was killed: its request reached the API, its answer never came back.
+      const journal = fileJournal(path.join(dir, "journal.json"));
+      const ctx = { ...ref.context(), journal: () => journal };
+      const api = ctx.api;
+      const killedApi = Object.assign(Object.create(api) as typeof api, {
+        createDeployment: async (...args: Parameters<typeof api.createDeployment>) => {
+          await api.createDeployment(...args);
+          throw new Error("killed");
+        },
+      });
+      await assert.rejects(h.create({ ...ctx, api: killedApi }, inputs), /killed/);
+      const made = (await activeNow()).filter((d) => !before.includes(d));
+      assert.equal(made.length, 1, "the killed run's request made one deployment");
+
+      // Without this machine's journal, a new seal is a new body: the API refuses the key's reuse, and
+      // two active deployments match the SDL and its secrets, so the provider will not guess.
+      const elsewhere = { ...ctx, journal: () => fileJournal(path.join(dir, "other-machine.json")) };
+      await assert.rejects(
+        h.create(elsewhere, inputs),
+        /idempotency_key_reused.*2 active deployments not in this stack's state have its SDL and secrets/,
+      );
+
+      const rerun = await h.create(ctx, inputs);
+      assert.equal(rerun.id, made[0], "the re-run gets the killed run's deployment, not the twin");
+      assert.deepEqual(
+        (await activeNow()).filter((d) => !before.includes(d)),
+        made,
+        "and makes no other",
+      );
+      assert.ok(!readFileSync(path.join(dir, "journal.sealed.json"), "utf8").includes("hunter2"));
+      for (const done of [twin, rerun]) await h.delete(ref.context(), done.id, done.outs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,7 @@ import { mayHaveRun, type DeploymentRequest } from "./api";
 import { bidSelectionType, ruledOutBecause } from "./bid-selection";
 import { depositIgnoredNotice, unsupportedInputs } from "./deployment-offerings";
 import { fundingOf, leaseSummaries, outputsOf, SDL_DRIFT_PREFIX } from "./deployment-outputs";
+import type { CreationJournal } from "./creation-journal";
 import { changedSecrets, resolvedManifestVersion, sealSecrets, secretsProblems } from "./deployment-secrets";
 import { extendRuntime, namesMissingNotice, updateInPlace, warnIfDepositIgnored } from "./deployment-update";
 import { escrowType } from "./escrow";
@@ -194,6 +195,15 @@ async function createOrRecover(
         !processMemory.deploymentsInState.has(d.deployment.id.dseq),
     );
     if (reused && candidates.length === 0) return "key used";
+    if (candidates.length > 1) {
+      const dseqs = candidates.map((d) => d.deployment.id.dseq).join(", ");
+      throw new Error(
+        `creating the deployment failed (${(err as Error).message}), and ${candidates.length} active deployments ` +
+          `not in this stack's state have its SDL and secrets (${dseqs}): one may be what an interrupted run made, ` +
+          "the others were made elsewhere. Close those that are not this stack's, then run `pulumi up` again",
+        { cause: err },
+      );
+    }
     if (candidates.length !== 1) throw err;
     const dseq = candidates[0]!.deployment.id.dseq;
     ctx.log.warn(
@@ -201,6 +211,24 @@ async function createOrRecover(
     );
     return { dseq, manifest: localManifest(inputs.sdl) };
   }
+}
+
+/**
+ * The sealed secrets to send with `key`: those an earlier run on this machine sent with it for the
+ * same resolved manifest (a re-run after a kill: the same body, which the API replays), else `fresh`,
+ * recorded before it is sent.
+ */
+async function sameSealAsBefore(
+  journal: CreationJournal,
+  key: string,
+  inputs: DeploymentInputs,
+  fresh: string,
+): Promise<string> {
+  const version = await resolvedManifestVersion(inputs.sdl, inputs.secrets);
+  const sent = journal.sealedSent(key, version);
+  if (sent) return sent;
+  journal.recordSealed(key, version, fresh);
+  return fresh;
 }
 
 function creationIdempotencyKey(inputs: DeploymentInputs): string {
@@ -404,8 +432,12 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
         manifest,
         resourcesFingerprint: parsed.resourcesFingerprint,
       });
+    const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
     let key = creationIdempotencyKey(inputs);
     for (let generation = 0; ; generation++) {
+      if (request.sealedSecrets && journal) {
+        request.sealedSecrets = await sameSealAsBefore(journal, key, inputs, request.sealedSecrets);
+      }
       const created = await createOrRecover(ctx, inputs, request, key);
       let deployment: DeploymentDetail | undefined;
       if (created !== "key used") {
@@ -432,7 +464,6 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
         // one (a destroy, then an up within the key's lifetime) or the one this create replaces is
         // an earlier use of the key: the next key in its chain asks for a new deployment, and a
         // re-run of this create walks the same chain to the same answer.
-        const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
         const earlier =
           processMemory.deploymentsInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
         if (deployment.deployment.state === "active" && !earlier) {
