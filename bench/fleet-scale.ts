@@ -7,8 +7,6 @@
 // Run: make build && node dist/bench/fleet-scale.js [--sizes 1,20,100] [--parallel P] [--skip-checkpoints]
 // (writes bench/results/fleet.md, or fleet-parallel-P.md / fleet-skip-checkpoints.md)
 import { writeFileSync } from "node:fs";
-import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { AkashClient } from "../sdk";
@@ -17,6 +15,7 @@ import { DEFAULT_START_DELAY_MS } from "../server/config";
 import { loadFleet } from "../server/market/fleet";
 import { execFileSync } from "node:child_process";
 import { installedPackageDir, repoRoot } from "../provider/engine-tests/harness";
+import { loopbackProxy } from "../provider/engine-tests/loopback-proxy";
 import { openProject } from "../provider/engine-tests/project";
 import { DEFAULT_CHEAPEST_WINDOW_SECONDS } from "../provider/resources/lease";
 
@@ -49,31 +48,11 @@ interface Request {
 /** A loopback proxy in front of the API that records when each request came and was answered. */
 async function timingProxy(target: string) {
   const log: Request[] = [];
-  const upstream = new URL(target);
-  const proxy = createServer((req, res) => {
-    const entry = { method: req.method ?? "GET", path: (req.url ?? "").split("?")[0]!, sentAt: Date.now() };
-    const out = httpRequest(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on("end", () => log.push({ ...entry, answeredAt: Date.now() }));
-      },
-    );
-    req.pipe(out);
+  const proxy = await loopbackProxy(target, {
+    answered: (method, path, sentAt) =>
+      log.push({ method, path: path.split("?")[0]!, sentAt, answeredAt: Date.now() }),
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-    log,
-    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
-  };
+  return { url: proxy.url, log, close: proxy.close };
 }
 
 /** Where the time of a one-workload `up` went, from the provider's requests (ms from the start). */

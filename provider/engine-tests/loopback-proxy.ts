@@ -13,6 +13,8 @@ export interface ProxyRules {
   dropAnswer?: (method: string, path: string) => boolean;
   /** An answer given here without asking the server (an API that lacks a route answers 404). */
   answer?: (method: string, path: string) => { status: number; body: string } | undefined;
+  /** Told of each answer passed on, with when its request came (for timing what a client waited). */
+  answered?: (method: string, path: string, receivedAt: number) => void;
 }
 
 export interface LoopbackProxy {
@@ -30,6 +32,7 @@ export async function loopbackProxy(target: string, rules: ProxyRules = {}): Pro
   const upstream = new URL(target);
   const proxy: LoopbackProxy = { url: "", rules, dropped: 0, close: async () => {} };
   const server = createServer((req, res) => {
+    const receivedAt = Date.now();
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
     const own = proxy.rules.answer?.(method, path);
@@ -59,6 +62,7 @@ export async function loopbackProxy(target: string, rules: ProxyRules = {}): Pro
           const send = () => {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(Buffer.concat(chunks));
+            proxy.rules.answered?.(method, path, receivedAt);
           };
           const hold = proxy.rules.holdMs?.(method, path) ?? 0;
           if (hold > 0) setTimeout(send, hold);

@@ -215,16 +215,10 @@ async function createOrRecover(
 
 /**
  * The sealed secrets to send with `key`: those an earlier run on this machine sent with it for the
- * same resolved manifest (a re-run after a kill: the same body, which the API replays), else `fresh`,
- * recorded before it is sent.
+ * same resolved manifest `version` (a re-run after a kill: the same body, which the API replays),
+ * else `fresh`, recorded before it is sent.
  */
-async function sameSealAsBefore(
-  journal: CreationJournal,
-  key: string,
-  inputs: DeploymentInputs,
-  fresh: string,
-): Promise<string> {
-  const version = await resolvedManifestVersion(inputs.sdl, inputs.secrets);
+function sameSealAsBefore(journal: CreationJournal, key: string, version: string, fresh: string): string {
   const sent = journal.sealedSent(key, version);
   if (sent) return sent;
   journal.recordSealed(key, version, fresh);
@@ -433,10 +427,14 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
         resourcesFingerprint: parsed.resourcesFingerprint,
       });
     const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
+    const sealedVersion =
+      request.sealedSecrets && journal
+        ? await resolvedManifestVersion(inputs.sdl, inputs.secrets)
+        : undefined;
     let key = creationIdempotencyKey(inputs);
     for (let generation = 0; ; generation++) {
-      if (request.sealedSecrets && journal) {
-        request.sealedSecrets = await sameSealAsBefore(journal, key, inputs, request.sealedSecrets);
+      if (request.sealedSecrets && journal && sealedVersion) {
+        request.sealedSecrets = sameSealAsBefore(journal, key, sealedVersion, request.sealedSecrets);
       }
       const created = await createOrRecover(ctx, inputs, request, key);
       let deployment: DeploymentDetail | undefined;
