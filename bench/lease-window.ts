@@ -38,7 +38,9 @@ async function round(n: number) {
   const server = await startServer({ logLevel: "silent" });
   try {
     const { apiKey } = await server.createUser(`bench-window-${n}@example.test`, 1000);
-    const api = createApi(new AkashClient({ apiKey, baseUrl: server.url, trustIdempotencyKey: true }));
+    const api = createApi(new AkashClient({ apiKey, baseUrl: server.url, trustIdempotencyKey: true }), {
+      replaysIdempotencyKey: true,
+    });
     const ctx = { api, log: { info() {}, warn() {} } };
     const deploy = (label: string) =>
       deploymentHandlers.create(ctx, { sdl: nginxSdl(), deposit: 5, creationKey: `bench/${n}/${label}` });

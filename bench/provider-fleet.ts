@@ -88,7 +88,9 @@ async function fleetUp(n: number) {
 async function firstBidToLease(n: number) {
   const { server: s, apiKey } = await server();
   try {
-    const api = createApi(new AkashClient({ apiKey, baseUrl: s.url, trustIdempotencyKey: true }));
+    const api = createApi(new AkashClient({ apiKey, baseUrl: s.url, trustIdempotencyKey: true }), {
+      replaysIdempotencyKey: true,
+    });
     const ctx = { api, log: { info() {}, warn() {} } };
     const gaps = await Promise.all(
       Array.from({ length: n }, async (_, i) => {

@@ -7,18 +7,26 @@ import path from "node:path";
 import { AkashClient } from "../../sdk";
 import { MISSING_KEY_MESSAGE, type ProviderSettings } from "../config";
 import { createApi, type AkashApi } from "../resources/api";
-import { fileJournal } from "../resources/creation-journal";
+import { fileJournal, machineCreates, stateMarks } from "../resources/creation-journal";
 import type { HandlerContext, Logger } from "../resources/handler";
 
-/** One small file per stack identity, beside the CLI's own files (PULUMI_HOME). */
+/** Beside the CLI's own files (PULUMI_HOME): one small file per stack identity, and what stacks share. */
+const journalDir = () =>
+  path.join(
+    process.env.PULUMI_HOME || path.join(homedir(), ".pulumi"),
+    "pulumi-akash",
+    "created-deployments",
+  );
+
 function journalFile(scope: string): string {
-  const home = process.env.PULUMI_HOME || path.join(homedir(), ".pulumi");
   const name = createHash("sha256").update(scope).digest("hex").slice(0, 32);
-  return path.join(home, "pulumi-akash", "created-deployments", `${name}.json`);
+  return path.join(journalDir(), `${name}.json`);
 }
 
 export class ApiSession {
   private api: AkashApi | undefined;
+  private readonly marks = stateMarks(path.join(journalDir(), "in-state"));
+  private readonly creates = machineCreates(path.join(journalDir(), "in-flight"));
 
   constructor(readonly settings: ProviderSettings) {}
 
@@ -42,10 +50,17 @@ export class ApiSession {
           trustIdempotencyKey,
           userAgent: "pulumi-akash",
         }),
+        { replaysIdempotencyKey: trustIdempotencyKey },
       );
     }
     if (verify) await this.api.verify();
-    return { api: this.api, journal: (scope) => fileJournal(journalFile(scope)), log };
+    return {
+      api: this.api,
+      journal: (scope) => fileJournal(journalFile(scope)),
+      seenInState: (dseq) => this.marks.mark(dseq),
+      machineCreates: this.creates,
+      log,
+    };
   }
 
   /** Error text without the API key, whatever produced it. */

@@ -3,6 +3,7 @@
 import { request } from "undici";
 import { z } from "zod";
 import { AkashApiError, type AkashClient, type ApiKey } from "../../sdk";
+import { goneFromThisAccount } from "../resources/account";
 import { createApi } from "../resources/api";
 import type { DriftReader, NewerDeploymentFields } from "./inspect";
 
@@ -58,6 +59,7 @@ export function apiReader(client: AkashClient, apiKey: string): ApiReader {
   return {
     verify: () => api.verify(),
     getDeployment: (dseq) => api.getDeployment(dseq),
+    goneFromThisAccount: (what, owner) => goneFromThisAccount(api, what, owner),
     getApiKey: (id) => api.getApiKey(id),
     async getEvents(dseq) {
       try {

@@ -103,6 +103,7 @@ function reader(
     getEvents: async () => more.events,
     getApiKey: async (id) => more.keys?.find((k) => k.id === id),
     newerFields: async () => more.newer,
+    goneFromThisAccount: async () => {},
   };
 }
 

@@ -36,6 +36,11 @@ export interface DriftReader {
   getApiKey(id: string): Promise<ApiKey | undefined>;
   /** undefined on API generations without these fields. */
   newerFields(dseq: string): Promise<NewerDeploymentFields | undefined>;
+  /**
+   * Returns when a deployment the API does not find is gone from the key's own account (its recorded
+   * owner is the key's wallet); throws when the key reaches another account (../resources/account.ts).
+   */
+  goneFromThisAccount(what: string, recordedOwner: string | undefined): Promise<void>;
 }
 
 export interface InspectOptions {
@@ -109,6 +114,7 @@ async function deploymentCauses(r: StateResource, ctx: Ctx): Promise<DriftCause[
   const view = await ctx.view(r.id);
   const d = view.deployment;
   const deposit = num(r.outputs, "deposit");
+  if (!d) await ctx.reader.goneFromThisAccount(`deployment ${r.id}`, str(r.outputs, "owner"));
   if (!d || d.deployment.state !== "active") {
     const closed = await closureOf(r.id, view, ctx);
     const again = `creates a new deployment (new dseq${deposit ? `, a new $${deposit} deposit` : ""}) and leases it again; its URIs change`;
@@ -353,6 +359,7 @@ async function leaseCauses(r: StateResource, ctx: Ctx): Promise<DriftCause[]> {
   const provider = str(r.outputs, "provider") ?? r.id.split("/")[3] ?? "";
   const view = await ctx.view(dseq);
   const d = view.deployment;
+  if (!d) await ctx.reader.goneFromThisAccount(`lease ${r.id}`, str(r.outputs, "owner"));
   if (!d || d.deployment.state !== "active") {
     const closed = await closureOf(dseq, view, ctx);
     return [

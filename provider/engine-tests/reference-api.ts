@@ -36,7 +36,7 @@ export async function referenceApi(options: ServerOptions = {}, creditUsd = 1000
     retry: { baseDelayMs: 20 },
   });
   const logs: string[] = [];
-  const api = createApi(client);
+  const api = createApi(client, { replaysIdempotencyKey: true });
   return {
     server,
     apiKey,

@@ -36,6 +36,13 @@ export interface DeploymentRequest {
 
 export interface AkashApi {
   readonly baseUrl: string;
+  /** The server replays answers for a repeated Idempotency-Key (akash:trustIdempotencyKey). */
+  readonly replaysIdempotencyKey: boolean;
+  /**
+   * The wallet address the key acts for (the `owner` of its deployments), read once; undefined for
+   * an account without a wallet.
+   */
+  keyOwner(): Promise<string | undefined>;
   /**
    * Fails, naming the base URL, unless it answers as a managed-wallet API that accepts the key.
    * Adapters call it once before the first handler touches a resource.
@@ -130,9 +137,16 @@ async function orUndefined<T>(call: Promise<T>, what: NotFoundSubject): Promise<
   }
 }
 
-/** One sentence for a base URL that is not a managed-wallet API taking this key. */
+/** One sentence for a base URL that is not a managed-wallet API taking this key, or not answering now. */
 function notAnApi(baseUrl: string, err: unknown): Error {
   const detail = err instanceof Error ? err.message : String(err);
+  if (mayHaveRun(err) || (err instanceof AkashApiError && err.status === 429)) {
+    return new Error(
+      `the API at ${baseUrl} is unavailable right now (${detail}), after retries; nothing was read or ` +
+        "changed. Run the command again later; if it keeps failing, check that the API is up " +
+        "(`curl <url>/status` on the reference API) and that akash:baseUrl (or AKASH_API_URL) names it.",
+    );
+  }
   if (err instanceof AkashApiError && (err.status === 401 || err.status === 403)) {
     return new Error(
       `the API at ${baseUrl} refused the API key (${detail}); set a valid one with ` +
@@ -159,7 +173,10 @@ function once<T>(read: () => Promise<T>): () => Promise<T> {
     }));
 }
 
-export function createApi(client: AkashClient): AkashApi {
+export function createApi(
+  client: AkashClient,
+  { replaysIdempotencyKey = false }: { replaysIdempotencyKey?: boolean } = {},
+): AkashApi {
   let verified: Promise<void> | undefined;
   // Read once and shared by checks (offeringsIfReachable) and the handlers' other calls (offerings).
   let offeringsOnce: Promise<ApiOfferings> | undefined;
@@ -174,6 +191,16 @@ export function createApi(client: AkashClient): AkashApi {
   };
   return {
     baseUrl: client.baseUrl,
+    replaysIdempotencyKey,
+    keyOwner: once(async () => {
+      const user = await client.getCurrentUser();
+      try {
+        return (await client.listWallets(user.id))[0]?.address;
+      } catch (err) {
+        if (err instanceof AkashApiError && err.status === 404) return undefined;
+        throw err;
+      }
+    }),
     verify: () => {
       // A one-item page of deployments: every generation of the API serves it, it needs the key and
       // the client checks its shape, so a wrong URL, a proxy's 404 page or a revoked key all fail here.

@@ -9,7 +9,7 @@ import { createApi } from "./api";
 import { deploymentHandlers as h, SDL_DRIFT_PREFIX, type DeploymentOutputs } from "./deployment";
 import { nginxSdl } from "../engine-tests/sdl-fixtures";
 import { UNKNOWN } from "../engine-values";
-import { fileJournal, type CreationJournal } from "./creation-journal";
+import { fileJournal, stateMarks, type CreationJournal } from "./creation-journal";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -188,7 +188,7 @@ describe("Deployment handlers", () => {
         [id],
         "exactly one deployment, the one in state",
       );
-      assert.match(logs.join("\n"), /appeared meanwhile; adopting it/);
+      assert.match(logs.join("\n"), /appeared meanwhile .*; adopting it/);
       await h.delete(ref.context(), id, outs);
     } finally {
       gateway.close();
@@ -233,15 +233,18 @@ describe("Deployment handlers", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "akash-journal-"));
     try {
       const journal = fileJournal(path.join(dir, "journal.json"));
-      const ctx = { ...ref.context(), journal: () => journal };
+      const marks = stateMarks(path.join(dir, "in-state"));
+      const ctx = { ...ref.context(), journal: () => journal, seenInState: (d: string) => marks.mark(d) };
       const inputs = { sdl: nginxSdl(), deposit: 5, creationKey: `replace/${Math.random()}` };
       const first = await h.create(ctx, inputs);
+      ctx.seenInState(first.id); // the engine saved it: its Lease's check named it
       // A replacement killed before its create returned: nothing was handed over.
       const forgetful: CreationJournal = { ...journal, record: () => {} };
       const killed = await h.create({ ...ctx, journal: () => forgetful }, inputs);
       assert.notEqual(killed.id, first.id, "the replacement is a new deployment");
       const again = await h.create(ctx, inputs);
       assert.equal(again.id, killed.id, "re-running the replacement adopts the interrupted one's deployment");
+      ctx.seenInState(again.id);
       const third = await h.create(ctx, inputs);
       assert.notEqual(third.id, again.id, "a later replacement gets a new one");
       for (const made of [first, again, third]) await h.delete(ref.context(), made.id, made.outs);
@@ -290,7 +293,7 @@ describe("Deployment handlers", () => {
       const elsewhere = { ...ctx, journal: () => fileJournal(path.join(dir, "other-machine.json")) };
       await assert.rejects(
         h.create(elsewhere, inputs),
-        /idempotency_key_reused.*2 active deployments not in this stack's state have its SDL and secrets/,
+        /idempotency_key_reused.*cannot be told apart: 2 active deployment\(s\) with this SDL and secrets/,
       );
 
       const rerun = await h.create(ctx, inputs);

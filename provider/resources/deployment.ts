@@ -21,7 +21,7 @@ import { mayHaveRun, type DeploymentRequest } from "./api";
 import { bidSelectionType, ruledOutBecause } from "./bid-selection";
 import { depositIgnoredNotice, unsupportedInputs } from "./deployment-offerings";
 import { fundingOf, leaseSummaries, outputsOf, SDL_DRIFT_PREFIX } from "./deployment-outputs";
-import type { CreationJournal } from "./creation-journal";
+import { stillRunning, type CreationJournal } from "./creation-journal";
 import { changedSecrets, resolvedManifestVersion, sealSecrets, secretsProblems } from "./deployment-secrets";
 import { extendRuntime, namesMissingNotice, updateInPlace, warnIfDepositIgnored } from "./deployment-update";
 import { escrowType } from "./escrow";
@@ -35,6 +35,7 @@ import {
 import { formatUsd, toMicro, usdProblem } from "./money";
 import { startLeaseHeadStarts } from "./lease";
 import type { LeaseTerms } from "./lease-head-start";
+import { goneFromThisAccount } from "./account";
 import { processMemory } from "./process-memory";
 import { localManifest, parseSdl, requireSdl } from "./sdl";
 
@@ -166,51 +167,151 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 const keyReusedElsewhere = (err: unknown) =>
   err instanceof AkashApiError && err.status === 422 && err.code === "idempotency_key_reused";
 
+/** How long a lost create's recovery waits for another stack's create of the same SDL on this machine. */
+const TWIN_SETTLE_MS = 20_000;
+/** The live API's dseq is its clock in ms at creation; ours may be off by this much. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** Why a look-alike deployment is, or may be, not this create's. */
+interface LookAlike {
+  dseq: string;
+  why?: string;
+  /** The reason is a doubt, not a fact: it may still be this create's. */
+  doubt?: true;
+}
+
 /**
- * Creates the deployment. When the request fails in a way that it may still have run (the live API
- * ignores Idempotency-Key, so the client cannot retry it blindly), or the key was used before by an
- * interrupted run with another seal of the same secrets (422), looks for the deployment it made: same
- * manifest version (secrets resolved), not in state, and for a failed request created after it was
- * sent (the live API's dseq is the creation time in ms). Exactly one such deployment is adopted
- * instead of leaked; none after a 422 means the key's deployment is gone: the next key is used.
+ * Active deployments with this SDL and secrets (same resolved manifest version) that are in no state
+ * this process saw, made since the request was sent (or, after a 422, at any time), each with the
+ * reason it is not this create's where one is known: another stack on this machine made it or may be
+ * making it, or it has a lease (a create that just failed has none). Not bounded above: the API's clock
+ * (a simulated one on the reference API) may run ahead of this machine's.
+ */
+async function lookAlikes(
+  ctx: HandlerContext,
+  hash: string,
+  window: { sentAt: number } | undefined,
+  scope: string | undefined,
+): Promise<LookAlike[]> {
+  const listed = (await ctx.api.listDeployments().catch(() => [])).filter(
+    (d) =>
+      d.deployment.hash === hash &&
+      !processMemory.deploymentsInState.has(d.deployment.id.dseq) &&
+      (!window || Number(d.deployment.id.dseq) >= window.sentAt - CLOCK_SKEW_MS),
+  );
+  if (!listed.length) return [];
+  const others = async () => {
+    const deadline = Date.now() + TWIN_SETTLE_MS;
+    for (;;) {
+      const creates = (ctx.machineCreates?.list() ?? []).filter((c) => c.scope !== scope && c.hash === hash);
+      const pending = creates.filter((c) => c.dseq === undefined && stillRunning(c.pid));
+      if (!pending.length || Date.now() >= deadline) return { creates, pending };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  const { creates, pending } = await others();
+  const madeElsewhere = new Set(creates.flatMap((c) => (c.dseq ? [c.dseq] : [])));
+  return listed.map(({ deployment, leases }) => {
+    const dseq = deployment.id.dseq;
+    if (madeElsewhere.has(dseq)) return { dseq, why: "made by another stack on this machine" };
+    // A create that just failed has no lease yet (an interrupted run's, found after a 422, may have).
+    if (window && leases.length) return { dseq, why: `already leased to ${leases[0]!.id.provider}` };
+    if (pending.length) {
+      const why = "may be another stack's: a create of the same SDL on this machine has not finished";
+      return { dseq, why, doubt: true };
+    }
+    return { dseq };
+  });
+}
+
+/**
+ * Creates the deployment. When the request fails in a way that it may still have run, finds out
+ * what it made, adopting only what is provably this create's:
+ * - a server that replays answers by Idempotency-Key (the reference API) is asked again with the
+ *   same key, which gives this create's deployment and nobody else's; never a look-alike;
+ * - an API that ignores the key (the live Console) has only look-alikes: an active deployment with
+ *   the same resolved manifest version made since the request was sent (its dseq is the creation
+ *   time in ms), not in state, not leased and not made by another stack on this machine. Exactly
+ *   one is adopted; any doubt fails, naming each candidate and what is known of it.
+ * A 422 for a key used before with another seal of the same secrets (an interrupted run on another
+ * machine) looks for that run's deployment the same way; none means the key's deployment is gone,
+ * and the next key is used.
  */
 async function createOrRecover(
   ctx: HandlerContext,
   inputs: DeploymentInputs,
   request: DeploymentRequest,
   key: string,
+  scope: string | undefined,
 ): Promise<CreatedDeployment | "key used"> {
   const sentAt = Date.now();
+  const replays = ctx.api.replaysIdempotencyKey;
+  const hash = replays ? undefined : await resolvedManifestVersion(inputs.sdl, inputs.secrets);
+  const inFlight = hash && scope ? ctx.machineCreates?.begin(scope, hash) : undefined;
+  let err: unknown;
   try {
-    return await ctx.api.createDeployment(request, key);
-  } catch (err) {
-    const reused = keyReusedElsewhere(err);
-    if (!reused && !mayHaveRun(err)) throw err;
-    const hash = await resolvedManifestVersion(inputs.sdl, inputs.secrets);
-    const clockSkewMs = 60_000;
-    const candidates = (await ctx.api.listDeployments().catch(() => [])).filter(
-      (d) =>
-        d.deployment.hash === hash &&
-        (reused || Number(d.deployment.id.dseq) >= sentAt - clockSkewMs) &&
-        !processMemory.deploymentsInState.has(d.deployment.id.dseq),
-    );
-    if (reused && candidates.length === 0) return "key used";
-    if (candidates.length > 1) {
-      const dseqs = candidates.map((d) => d.deployment.id.dseq).join(", ");
-      throw new Error(
-        `creating the deployment failed (${(err as Error).message}), and ${candidates.length} active deployments ` +
-          `not in this stack's state have its SDL and secrets (${dseqs}): one may be what an interrupted run made, ` +
-          "the others were made elsewhere. Close those that are not this stack's, then run `pulumi up` again",
-        { cause: err },
-      );
+    const created = await ctx.api.createDeployment(request, key);
+    inFlight?.made(created.dseq);
+    return created;
+  } catch (failure) {
+    err = failure;
+  }
+  const reused = keyReusedElsewhere(err);
+  if (!reused && !mayHaveRun(err)) {
+    inFlight?.abandon();
+    throw err;
+  }
+  const message = (err as Error).message;
+  if (replays && !reused) {
+    // The server keeps what the key made: ask again, as the client's retries did.
+    for (const pauseMs of [1_000, 3_000]) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      try {
+        return await ctx.api.createDeployment(request, key);
+      } catch (again) {
+        if (!mayHaveRun(again)) throw again;
+      }
     }
-    if (candidates.length !== 1) throw err;
-    const dseq = candidates[0]!.deployment.id.dseq;
+    throw new Error(
+      `creating the deployment failed (${message}); the API may still have made it. Nothing was adopted: ` +
+        "run `pulumi up` again when the API answers: it asks with the same Idempotency-Key and gets that " +
+        "deployment, or makes it once",
+      { cause: err },
+    );
+  }
+  const version = hash ?? (await resolvedManifestVersion(inputs.sdl, inputs.secrets));
+  const found = await lookAlikes(ctx, version, reused ? undefined : { sentAt }, scope);
+  const mine = found.filter((c) => c.why === undefined);
+  const doubtful = found.some((c) => c.doubt);
+  if (mine.length === 1 && !doubtful) {
+    const dseq = mine[0]!.dseq;
+    inFlight?.made(dseq);
+    const others = found.filter((c) => c.why).map((c) => `${c.dseq}: ${c.why}`);
     ctx.log.warn(
-      `creating the deployment failed (${(err as Error).message}) but deployment ${dseq} with this SDL appeared meanwhile; adopting it`,
+      `creating the deployment failed (${message}) but deployment ${dseq} with this SDL appeared meanwhile ` +
+        `(not leased, made by no other stack on this machine${others.length ? `; not ${others.join(", ")}` : ""}); adopting it`,
     );
     return { dseq, manifest: localManifest(inputs.sdl) };
   }
+  if (mine.length === 0 && !doubtful) {
+    if (reused) return "key used";
+    inFlight?.abandon();
+    throw err;
+  }
+  const listing = found
+    .map((c) => `${c.dseq} (${c.why ?? "made since this request was sent: possibly this stack's"})`)
+    .join(", ");
+  const cause = reused
+    ? "The Idempotency-Key was used before with another seal of these secrets (a run interrupted on another machine), so what it made"
+    : "The API ignores Idempotency-Key, so what it made";
+  throw new Error(
+    `creating the deployment failed (${message}). ${cause} can only be recognised by its SDL and secrets, ` +
+      `and here it cannot be told apart: ${found.length} active deployment(s) with this SDL and secrets are ` +
+      `in no state this run saw: ${listing}. Nothing was adopted. Check each in the Console ` +
+      "(or `GET /v1/deployments`): close one this stack made, or import it (`pulumi import " +
+      "akash:index:Deployment <name> <dseq>`), then run `pulumi up` again",
+    { cause: err },
+  );
 }
 
 /**
@@ -223,6 +324,39 @@ function sameSealAsBefore(journal: CreationJournal, key: string, version: string
   if (sent) return sent;
   journal.recordSealed(key, version, fresh);
   return fresh;
+}
+
+/**
+ * Whether a run killed during this resource's replacement (`pulumi up --replace`, after the API made
+ * the new deployment and before the engine saved it) left that deployment active: then this update
+ * completes the replacement, whose create adopts it (same creation key chain), instead of leaving it
+ * to bill unmanaged. Only the journal of this machine knows.
+ */
+async function interruptedReplacement(
+  ctx: HandlerContext,
+  id: string,
+  news: DeploymentInputs,
+): Promise<boolean> {
+  const scope = news.creationKey?.split("/")[0];
+  const journal = scope && !isUnknown(news.sdl) ? ctx.journal?.(scope) : undefined;
+  if (!journal) return false;
+  for (const dseq of journal.unsavedOf(creationIdempotencyKey(news))) {
+    if (dseq === id) continue;
+    const left = await ctx.api.getDeployment(dseq).catch(() => undefined);
+    if (left?.deployment.state !== "active") continue;
+    ctx.log.warn(
+      `deployment ${dseq} was made to replace deployment ${id} by a run that was interrupted before the ` +
+        "engine saved it; this update completes that replacement (it takes over the new deployment, then closes the old)",
+    );
+    return true;
+  }
+  return false;
+}
+
+/** The engine showed deployment `dseq` in state: no longer a create's unsaved result (creation-journal.ts). */
+function seenInState(ctx: HandlerContext | undefined, dseq: string): void {
+  processMemory.deploymentsInState.add(dseq);
+  ctx?.seenInState?.(dseq);
 }
 
 function creationIdempotencyKey(inputs: DeploymentInputs): string {
@@ -382,7 +516,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async diff(id, olds, news, ctx) {
-    processMemory.deploymentsInState.add(id);
+    seenInState(ctx, id);
     const parsed = parseSdl(news.sdl);
     const replaces =
       parsed.ok &&
@@ -390,6 +524,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
       parsed.value.resourcesFingerprint !== olds.resourcesFingerprint
         ? ["sdl"]
         : [];
+    if (!replaces.length && ctx && (await interruptedReplacement(ctx, id, news))) replaces.push("id");
     const selectionChanged =
       JSON.stringify(olds.selection ?? null) !== JSON.stringify(news.selection ?? null);
     // Leases are created after the deployment, so recorded outputs may not list them: ask the API.
@@ -426,17 +561,19 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
         manifest,
         resourcesFingerprint: parsed.resourcesFingerprint,
       });
-    const journal = inputs.creationKey ? ctx.journal?.(inputs.creationKey.split("/")[0]!) : undefined;
+    const scope = inputs.creationKey?.split("/")[0];
+    const journal = scope ? ctx.journal?.(scope) : undefined;
     const sealedVersion =
       request.sealedSecrets && journal
         ? await resolvedManifestVersion(inputs.sdl, inputs.secrets)
         : undefined;
-    let key = creationIdempotencyKey(inputs);
+    const rootKey = creationIdempotencyKey(inputs);
+    let key = rootKey;
     for (let generation = 0; ; generation++) {
       if (request.sealedSecrets && journal && sealedVersion) {
         request.sealedSecrets = sameSealAsBefore(journal, key, sealedVersion, request.sealedSecrets);
       }
-      const created = await createOrRecover(ctx, inputs, request, key);
+      const created = await createOrRecover(ctx, inputs, request, key, scope);
       let deployment: DeploymentDetail | undefined;
       if (created !== "key used") {
         try {
@@ -457,13 +594,13 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
             `deployment ${created.dseq} was created but the API does not find it; run \`pulumi refresh\` then \`pulumi up\``,
           );
         }
-        // An active deployment never handed to the engine is this resource's: just made, or made by
-        // a run that was interrupted before its answer was recorded (the key replayed it). A closed
-        // one (a destroy, then an up within the key's lifetime) or the one this create replaces is
-        // an earlier use of the key: the next key in its chain asks for a new deployment, and a
-        // re-run of this create walks the same chain to the same answer.
+        // An active deployment the engine never saved is this resource's: just made, or made by a
+        // run that was killed before the engine saved its answer (the key replayed it). A closed one
+        // (a destroy, then an up within the key's lifetime) or one the engine saved (the one this
+        // create replaces) is an earlier use of the key: the next key in its chain asks for a new
+        // deployment, and a re-run of this create walks the same chain to the same answer.
         const earlier =
-          processMemory.deploymentsInState.has(created.dseq) || journal?.handedOver(created.dseq) === true;
+          processMemory.deploymentsInState.has(created.dseq) || journal?.earlierLife(created.dseq) === true;
         if (deployment.deployment.state === "active" && !earlier) {
           let result: CreateResult<DeploymentOutputs>;
           try {
@@ -475,7 +612,12 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
               `deployment ${created.dseq}: ${(err as Error).message}`,
             );
           }
-          journal?.record(created.dseq);
+          if (journal?.unsavedOf(rootKey).includes(created.dseq)) {
+            ctx.log.warn(
+              `deployment ${created.dseq} was made for this resource by a run that was interrupted before the engine saved it; adopting it`,
+            );
+          }
+          journal?.record(created.dseq, rootKey);
           processMemory.deploymentsCreated.add(created.dseq);
           if (inputs.leaseTerms) {
             const terms = JSON.parse(inputs.leaseTerms) as LeaseTerms[];
@@ -497,9 +639,13 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
   },
 
   async read(ctx, id, props) {
-    processMemory.deploymentsInState.add(id);
+    seenInState(ctx, id);
     const deployment = await ctx.api.getDeployment(id);
-    if (!deployment || deployment.deployment.state !== "active") return {};
+    if (!deployment) {
+      await goneFromThisAccount(ctx.api, `deployment ${id}`, props.owner);
+      return {};
+    }
+    if (deployment.deployment.state !== "active") return {};
     const groups = props.groups?.map((g) => ({ ...g, fingerprint: "" })) ?? [];
     // Recorded inputs stand for what the API cannot say (secrets) or did not say (a name it lacks).
     const outs = outputsOf(
@@ -521,7 +667,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
 
   update: updateInPlace,
 
-  async delete(ctx, id) {
+  async delete(ctx, id, props) {
     if (ctx.journal && processMemory.deploymentsCreated.has(id)) {
       ctx.log.warn(
         `deployment ${id} is also the replacement's (the API replayed it for the resource's creation key); not closing it`,
@@ -530,6 +676,7 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     }
     const current = await ctx.api.getDeployment(id);
     if (!current) {
+      await goneFromThisAccount(ctx.api, `deployment ${id}`, props.owner);
       ctx.log.info(`deployment ${id} no longer exists on the API; nothing to close`);
       return;
     }

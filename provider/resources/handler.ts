@@ -5,7 +5,7 @@
 // values (../engine-values.ts), and what a resource is called there comes from its description
 // (../schema/describe.ts).
 import type { AkashApi } from "./api";
-import type { CreationJournal } from "./creation-journal";
+import type { CreationJournal, MachineCreates } from "./creation-journal";
 
 export interface Logger {
   info(message: string): void;
@@ -17,6 +17,10 @@ export interface HandlerContext {
   log: Logger;
   /** The creation journal of a stack (by its identity), where the adapter keeps one. */
   journal?: (scope: string) => CreationJournal;
+  /** Notes that the engine showed deployment `dseq` in state (creation-journal.ts). */
+  seenInState?: (dseq: string) => void;
+  /** Creates in flight on this machine, by every stack (creation-journal.ts). */
+  machineCreates?: MachineCreates;
 }
 
 export interface CheckFailure {

@@ -26,6 +26,7 @@ import {
   selectBid,
   type BidTarget,
 } from "./bid-selection";
+import { goneFromThisAccount } from "./account";
 import { certificatePairType } from "./certificate";
 import { PartialCreateError, type CheckFailure, type HandlerContext, type ResourceHandlers } from "./handler";
 import { trimDecimal } from "./escrow";
@@ -476,10 +477,12 @@ export function startLeaseHeadStarts(
 }
 
 export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
-  async check(_olds, raw) {
+  async check(_olds, raw, ctx) {
     const failures: CheckFailure[] = [];
     // dseq and manifest come from a Deployment: unknown during the preview of its creation.
     const news = Object.fromEntries(Object.entries(raw).filter(([, v]) => !isUnknown(v))) as LeaseInputs;
+    // A known dseq comes from a saved Deployment: the engine answers a registration only after saving it.
+    if (typeof news.dseq === "string" && /^\d+$/.test(news.dseq)) ctx?.seenInState?.(news.dseq);
     if (!isUnknown(raw.dseq) && (typeof news.dseq !== "string" || !/^\d+$/.test(news.dseq))) {
       failures.push({
         property: "dseq",
@@ -565,13 +568,17 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
   },
 
   async create(ctx, inputs) {
+    // The engine registers a resource only after saving the one it depends on: dseq is in state.
+    ctx.seenInState?.(inputs.dseq);
     const lease = await leaseFromHeadStart(inputs, () => acquireLease(ctx, inputs));
     const outs = await awaitServices(ctx, inputs, lease);
     return { id: leaseId(inputs.dseq, lease.id.gseq, lease.id.oseq, lease.id.provider), outs };
   },
 
   async read(ctx, id, props) {
+    ctx.seenInState?.(props.dseq);
     const deployment = await ctx.api.getDeployment(props.dseq);
+    if (!deployment) await goneFromThisAccount(ctx.api, `lease ${id}`, props.owner);
     if (!deployment || deployment.deployment.state !== "active") return {};
     const lease = findLease(deployment, props.gseq, props.oseq, props.provider);
     if (!lease) return {};
@@ -612,6 +619,7 @@ export const leaseHandlers: ResourceHandlers<LeaseInputs, LeaseOutputs> = {
 
   async delete(ctx, id, props) {
     const deployment = await ctx.api.getDeployment(props.dseq);
+    if (!deployment) await goneFromThisAccount(ctx.api, `lease ${id}`, props.owner);
     if (
       deployment?.deployment.state === "active" &&
       findLease(deployment, props.gseq, props.oseq, props.provider)
