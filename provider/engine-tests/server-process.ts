@@ -11,6 +11,8 @@ import type { ServerOptions } from "../../server";
 export interface ServerProcess {
   url: string;
   apiKey: string;
+  /** The key of a second account on the same server, with no credit (another team's, say). */
+  otherApiKey: string;
   client: AkashClient;
   /** kill -9, then waits for the process to be gone. */
   crash(): Promise<void>;
@@ -29,12 +31,15 @@ const { startServer } = require(process.argv[1]);
 const { user, ...options } = JSON.parse(process.argv[2]);
 startServer(options).then(async (server) => {
   const apiKey = user ? (await server.createUser(user.email, user.credit)).apiKey : undefined;
-  process.stdout.write(JSON.stringify({ url: server.url, port: server.port, apiKey }) + "\\n");
+  const otherApiKey = user ? (await server.createUser("other-" + user.email, 0)).apiKey : undefined;
+  process.stdout.write(JSON.stringify({ url: server.url, port: server.port, apiKey, otherApiKey }) + "\\n");
 });`;
 
 export async function serverProcess(options: ServerOptions, creditUsd = 1000): Promise<ServerProcess> {
   let child: ChildProcess | undefined;
-  const start = async (opts: object): Promise<{ url: string; port: number; apiKey?: string }> => {
+  const start = async (
+    opts: object,
+  ): Promise<{ url: string; port: number; apiKey?: string; otherApiKey?: string }> => {
     const proc = spawn(process.execPath, ["-e", script, serverModule, JSON.stringify(opts)], {
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -64,6 +69,7 @@ export async function serverProcess(options: ServerOptions, creditUsd = 1000): P
   return {
     url: first.url,
     apiKey: first.apiKey!,
+    otherApiKey: first.otherApiKey!,
     client: new AkashClient({ apiKey: first.apiKey!, baseUrl: first.url, retry: { baseDelayMs: 20 } }),
     async crash() {
       child?.kill("SIGKILL");

@@ -48,6 +48,38 @@ describe("API facade", () => {
     });
   });
 
+  test("an API answering 503 to the first request is unavailable, retried and said so; not 'check akash:baseUrl'", async () => {
+    let asked = 0;
+    const busy = await loopbackProxy(ref.server.url, {
+      answer: () => (
+        asked++,
+        { status: 503, body: '{"error":"ServiceUnavailableError","message":"restarting"}' }
+      ),
+    });
+    try {
+      const api = createApi(
+        new AkashClient({ apiKey: ref.apiKey, baseUrl: busy.url, retry: { retries: 2, baseDelayMs: 10 } }),
+      );
+      await assert.rejects(api.verify(), (err: Error) => {
+        assert.match(err.message, new RegExp(`the API at ${busy.url} is unavailable right now`));
+        assert.match(err.message, /Run the command again later/);
+        assert.doesNotMatch(err.message, /does not answer as an Akash Console managed-wallet API/);
+        return true;
+      });
+      assert.equal(asked, 3, "retried as any transient error is");
+    } finally {
+      await busy.close();
+    }
+  });
+
+  test("keyOwner is the key's wallet address", async () => {
+    const { deployment } = await ref.client.getDeployment(
+      (await ref.client.createDeployment({ sdl: nginxSdl(), deposit: 5 })).dseq,
+    );
+    assert.equal(await apiAt(ref.server.url).keyOwner(), deployment.id.owner);
+    await ref.client.closeDeployment(deployment.id.dseq);
+  });
+
   test("a preview asks what an unreachable API offers once, briefly, then not again in this process", async () => {
     let asked = 0;
     const down = await loopbackProxy(ref.server.url, {
