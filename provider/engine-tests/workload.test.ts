@@ -4,9 +4,11 @@
 // children are its own akash:index:Deployment and Lease, so refresh and destroy treat them as a
 // program that declared them.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { AkashClient } from "../../sdk";
 import { repoRoot } from "./harness";
 import { openProject, type Project } from "./project";
 import { referenceApi, type ReferenceApi } from "./reference-api";
@@ -129,6 +131,41 @@ describe("Workload in every language", () => {
     } finally {
       node.cleanup();
       yaml.cleanup();
+    }
+  });
+
+  test("a Workload given an explicit provider makes its children with that provider (another account)", async () => {
+    const second = await ref.server.createUser(`second-${randomBytes(4).toString("hex")}@example.test`, 100);
+    const secondClient = new AkashClient({ apiKey: second.apiKey, baseUrl: ref.server.url });
+    const project = await openProject("provider/engine-tests/fixtures/workload-yaml-provider", api(), {
+      secondBaseUrl: ref.server.url,
+    });
+    try {
+      await project.must(["config", "set", "--secret", "secondApiKey", second.apiKey]);
+      await project.must(["up", "--yes", "--skip-preview"]);
+      const dseq = String((await project.outputs()).dseq);
+      const owned = async (client: AkashClient) =>
+        (await client.listDeployments()).deployments.some((d) => d.deployment.id.dseq === dseq);
+      assert.ok(await owned(secondClient), "the second account owns the Workload's deployment");
+      assert.ok(!(await owned(ref.client)), "the stack's default account does not");
+      const state = await resources(project);
+      const providerOf = (name: string) =>
+        (
+          state.find((r) => r.type !== "akash:index:Workload" && r.urn.endsWith(`::${name}`)) as
+            { provider?: string } | undefined
+        )?.provider ?? "";
+      for (const child of ["app", "app-east", "app-west"]) {
+        assert.match(
+          providerOf(child),
+          /::pulumi:providers:akash::second::/,
+          `${child} uses the explicit provider`,
+        );
+      }
+      await project.must(["preview", "--expect-no-changes"]);
+      await project.must(["destroy", "--yes", "--skip-preview"]);
+      assert.ok(!(await owned(secondClient)), "destroy closed it with the second account");
+    } finally {
+      project.cleanup();
     }
   });
 });

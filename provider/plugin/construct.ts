@@ -88,7 +88,8 @@ function childRequest(
     .setParent(parent)
     .setCustom(true)
     .setObject(Struct.fromJavaScript(inputs as Parameters<typeof Struct.fromJavaScript>[0]))
-    // The provider the Workload was given (an explicit one), else the engine's default for akash.
+    // The provider the Workload was given (an explicit one), else the engine's default for akash;
+    // named on each child as the Node SDK does (the engine would also take the parent's).
     .setProvider(req.getProvidersMap().get(PACKAGE) ?? "")
     .setAcceptsecrets(true)
     .setSupportspartialvalues(true)
