@@ -1,57 +1,26 @@
 // Workload: the common case in one component. One SDL in; a Deployment and a Lease for every
-// placement group out, with the dseq and every service URI as outputs.
+// placement group out, with the dseq and every service URI as outputs. The Node class; programs in
+// other languages get the same children and outputs from the plugin's Construct (./plugin/construct.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { Deployment } from "./dynamic/deployment";
-import { Lease } from "./dynamic/lease";
+import { Deployment, type DeploymentArgs } from "./dynamic/deployment";
+import { Lease, type LeaseArgs } from "./dynamic/lease";
 import type { ArgsOf, ComponentOutputProperties } from "./dynamic/typing";
-import { deploymentDescription } from "./resources/deployment";
-import { bidSelectionType } from "./resources/bid-selection";
-import { leaseDescription } from "./resources/lease";
 import { requireSdl } from "./resources/sdl";
-import { objectType, resource, t, tokenOf, type ShapeOf } from "./schema/describe";
+import {
+  deploymentInputNames,
+  leaseInputNames,
+  leaseName,
+  pick,
+  workloadDescription,
+  workloadServices,
+  workloadUris,
+  type WorkloadService,
+} from "./resources/workload";
+import { tokenOf } from "./schema/describe";
 
-export const workloadServiceType = objectType("WorkloadService", "A service of a Workload.", {
-  group: t.string("Placement group name."),
-  name: t.string("Service name."),
-  provider: t.string("Provider running it."),
-  uris: t.array("string", "Its URIs, sorted."),
-});
-
-export const workloadDescription = resource({
-  name: "Workload",
-  component: true,
-  description:
-    "The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.",
-  inputs: {
-    sdl: t
-      .string(
-        "The SDL (YAML) as a plain string, not an Output: its placement groups decide how many leases the component makes when the program runs. For an SDL computed from other resources, use Deployment and Lease directly.",
-      )
-      .plain(),
-    deposit: deploymentDescription.inputs.deposit,
-    name: deploymentDescription.inputs.name,
-    runtimeLimitHours: deploymentDescription.inputs.runtimeLimitHours,
-    minRuntimeLeftHours: deploymentDescription.inputs.minRuntimeLeftHours,
-    secrets: deploymentDescription.inputs.secrets,
-    minEscrowUsd: deploymentDescription.inputs.minEscrowUsd,
-    selection: t
-      .object(
-        bidSelectionType,
-        "Bid selection for the Deployment and every group's Lease (cheapest by default). A change that rules out a current lease (e.g. denying the provider that runs the workload) replaces the deployment, and the Leases bid again on the new one.",
-      )
-      .optional(),
-    waitForServices: leaseDescription.inputs.waitForServices,
-    serviceTimeoutSeconds: leaseDescription.inputs.serviceTimeoutSeconds,
-  },
-  outputs: {
-    dseq: t.string("Deployment sequence number."),
-    services: t.array(workloadServiceType, "Every service of every group, sorted by group then name."),
-    uris: t.array("string", "Every service URI, sorted."),
-  },
-});
+export { workloadDescription, workloadServiceType, type WorkloadService } from "./resources/workload";
 
 export type WorkloadArgs = ArgsOf<typeof workloadDescription>;
-export type WorkloadService = ShapeOf<typeof workloadServiceType>;
 
 export class Workload extends pulumi.ComponentResource {
   readonly deployment: Deployment;
@@ -72,33 +41,19 @@ export class Workload extends pulumi.ComponentResource {
       );
     }
     const groups = requireSdl(args.sdl).groups;
-    this.deployment = new Deployment(
-      name,
-      {
-        sdl: args.sdl,
-        ...(args.deposit === undefined ? {} : { deposit: args.deposit }),
-        ...(args.name === undefined ? {} : { name: args.name }),
-        ...(args.runtimeLimitHours === undefined ? {} : { runtimeLimitHours: args.runtimeLimitHours }),
-        ...(args.minRuntimeLeftHours === undefined ? {} : { minRuntimeLeftHours: args.minRuntimeLeftHours }),
-        ...(args.secrets === undefined ? {} : { secrets: args.secrets }),
-        ...(args.minEscrowUsd === undefined ? {} : { minEscrowUsd: args.minEscrowUsd }),
-        ...(args.selection === undefined ? {} : { selection: args.selection }),
-      },
-      { parent: this },
-    );
+    const given = args as Record<string, unknown>;
+    this.deployment = new Deployment(name, pick(given, deploymentInputNames) as DeploymentArgs, {
+      parent: this,
+    });
     this.leases = groups.map(
       (group) =>
         new Lease(
-          `${name}-${group.name}`,
+          leaseName(name, group),
           {
             dseq: this.deployment.dseq,
             manifest: this.deployment.manifest,
             gseq: group.gseq,
-            ...(args.selection === undefined ? {} : { selection: args.selection }),
-            ...(args.waitForServices === undefined ? {} : { waitForServices: args.waitForServices }),
-            ...(args.serviceTimeoutSeconds === undefined
-              ? {}
-              : { serviceTimeoutSeconds: args.serviceTimeoutSeconds }),
+            ...(pick(given, leaseInputNames) as Partial<LeaseArgs>),
           },
           { parent: this },
         ),
@@ -107,16 +62,12 @@ export class Workload extends pulumi.ComponentResource {
     this.services = pulumi
       .all(this.leases.map((l) => pulumi.all([l.gseq, l.provider, l.services])))
       .apply((rows) =>
-        rows.flatMap(([gseq, provider, services]) =>
-          services.map((s) => ({
-            group: groups.find((g) => g.gseq === gseq)?.name ?? String(gseq),
-            name: s.name,
-            provider,
-            uris: s.uris,
-          })),
+        workloadServices(
+          groups,
+          rows.map(([gseq, provider, services]) => ({ gseq, provider, services })),
         ),
       );
-    this.uris = this.services.apply((list) => list.flatMap((s) => s.uris).sort());
+    this.uris = this.services.apply(workloadUris);
     this.registerOutputs({ dseq: this.dseq, services: this.services, uris: this.uris });
   }
 }

@@ -62,11 +62,23 @@ describe("plugin service", () => {
       },
     );
     await assert.rejects(
-      call<rpc.ConstructResponse>((cb) => client.construct(new rpc.ConstructRequest(), cb)),
-      {
-        details:
-          /Workload is a component of the Node package .* declare a Deployment and one Lease per group/,
-      },
+      call<rpc.ConstructResponse>((cb) =>
+        client.construct(new rpc.ConstructRequest().setType("akash:index:Cluster").setName("c"), cb),
+      ),
+      { details: /unknown component akash:index:Cluster: the akash package has one, akash:index:Workload/ },
+    );
+  });
+
+  test("a Workload with an invalid SDL fails its Construct naming sdl and the problem, before registering anything", async () => {
+    const bad = SDL.replace(/units: [0-9.]+/, "units: 0");
+    const req = new rpc.ConstructRequest()
+      .setType("akash:index:Workload")
+      .setName("web")
+      .setMonitorendpoint("127.0.0.1:1") // nothing listens: an attempt to register would fail otherwise
+      .setInputs(toStruct({ sdl: bad, deposit: 5 }));
+    await assert.rejects(
+      call<rpc.ConstructResponse>((cb) => client.construct(req, cb)),
+      { details: /^Workload web: sdl: Invalid SDL: .*must be greater than 0/ },
     );
   });
 

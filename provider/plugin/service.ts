@@ -4,8 +4,6 @@
 // diffs. Each engine call becomes one handler call: values unwrapped (./values.ts), the API session
 // built from Configure (../adapter/api-session.ts), failures mapped as the dynamic adapter maps them
 // (../adapter/errors.ts).
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
@@ -25,14 +23,10 @@ import { EngineLog } from "./engine-log";
 import { inputNames, internalInputs, servedByToken } from "./resources";
 import { checkedScope, scopeChanges, STACK_SCOPE } from "./stack-scope";
 import { fromStruct, toStruct, type Properties } from "./values";
+import { ConstructError, constructWorkload, WORKLOAD } from "./construct";
+import { packageFile } from "./package-files";
 
-const packageRoot = path.resolve(__dirname, "../../..");
-const version = (
-  JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }
-).version;
-
-const WORKLOAD_ELSEWHERE =
-  "Workload is a component of the Node package (pulumi-akash); in other languages declare a Deployment and one Lease per group";
+const version = (JSON.parse(packageFile("package.json")) as { version: string }).version;
 
 /** An error the engine shows as the call's failure (grpc UNKNOWN carries the message as is). */
 class CallError extends Error {}
@@ -98,9 +92,7 @@ export class AkashPluginProvider {
     try {
       if (this.cancelled) throw new CallError("the engine cancelled this run; no further calls are served");
       if (!served) {
-        throw new CallError(
-          type === "akash:index:Workload" ? WORKLOAD_ELSEWHERE : `unknown resource type ${type}`,
-        );
+        throw new CallError(`unknown resource type ${type}`);
       }
       const session = this.session;
       return await run(served, (options) =>
@@ -141,9 +133,7 @@ export class AkashPluginProvider {
         return new Empty();
       }),
       getPluginInfo: unary(async () => new PluginInfo().setVersion(version)),
-      getSchema: unary(async () =>
-        new rpc.GetSchemaResponse().setSchema(readFileSync(path.join(packageRoot, "schema.json"), "utf8")),
-      ),
+      getSchema: unary(async () => new rpc.GetSchemaResponse().setSchema(packageFile("schema.json"))),
       checkConfig: unary(async (req: rpc.CheckRequest) => {
         const news = fromStruct(req.getNews());
         const secret = new Set([
@@ -314,7 +304,22 @@ export class AkashPluginProvider {
       parameterize: refuse("Parameterize", "the akash package takes no parameters"),
       invoke: refuse("Invoke", "the akash package has no functions"),
       call: refuse("Call", "the akash package has no resource methods"),
-      construct: refuse("Construct", WORKLOAD_ELSEWHERE),
+      construct: unary(async (req: rpc.ConstructRequest) => {
+        try {
+          if (this.cancelled)
+            throw new ConstructError("the engine cancelled this run; no further calls are served");
+          if (req.getType() !== WORKLOAD) {
+            throw new ConstructError(
+              `unknown component ${req.getType()}: the akash package has one, ${WORKLOAD}`,
+            );
+          }
+          return await constructWorkload(req);
+        } catch (err) {
+          const message =
+            err instanceof ConstructError ? err.message : `Workload ${req.getName()}: ${String(err)}`;
+          throw toGrpcError({ kind: "error", message: this.session.scrub(message) });
+        }
+      }),
       list: (call) => {
         call.emit("error", unsupported("List", "resources are listed by `pulumi import` with their ids"));
       },

@@ -6,7 +6,7 @@ import { certificateDescription } from "../resources/certificate";
 import { deploymentDescription } from "../resources/deployment";
 import { leaseDescription } from "../resources/lease";
 import { stackIdentityDescription } from "../resources/stack-identity";
-import { workloadDescription } from "../workload";
+import { workloadDescription } from "../resources/workload";
 import { PACKAGE, type ResourceDescription } from "./describe";
 
 export const packageMetadata = {
