@@ -13,7 +13,7 @@ help:
 	@echo "make demo-destroy  destroy the demo stack (refunds the escrow) and stop the server"
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
 	@echo "make soak    the chaos run, longer (CHAOS_ROUNDS, default 20; figures in test-output/chaos.json)"
-	@echo "make pack    the npm tarball of the package, in .tmp/pack (install it with npm install <path>)"
+	@echo "make pack    the npm tarball, the Python wheel, the Go module and the Java Maven repo, in .tmp/pack"
 	@echo "make server  the reference API with --dev on 127.0.0.1:3080 (store: ~/.pulumi-akash/ref-api)"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "eval \"\$$(make -s env)\"   a shell with the project's node and pulumi on PATH"
@@ -28,8 +28,10 @@ setup:
 build:
 	@$(ENV); npm run --silent build
 
+# The npm tarball, then the generated SDKs as their users install them (tools/pack-sdks.sh).
 pack: build
 	@$(ENV); mkdir -p .tmp/pack; npm pack --silent --pack-destination .tmp/pack >/dev/null; ls "$$PWD"/.tmp/pack/pulumi-akash-*.tgz
+	@$(ENV); tools/pack-sdks.sh .tmp/pack
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .
