@@ -24,10 +24,12 @@ rm -rf "$out/pulumi-akash-go-$version"
 cp -R "$root/pulumi-sdks/go" "$out/pulumi-akash-go-$version"
 echo "$out/pulumi-akash-go-$version"
 
+# Maven's output (even -q prints terminal resets) is shown only when it fails.
+mvn_quiet() { mvn -q -B -Dstyle.color=never "$@" >"$tmp/mvn.log" 2>&1 || { cat "$tmp/mvn.log" >&2; return 1; }; }
 cp -R "$root/pulumi-sdks/java" "$tmp/java"
-mvn -q -B -Dstyle.color=never -f "$tmp/java/pom.xml" package -DskipTests >&2
+mvn_quiet -f "$tmp/java/pom.xml" package -DskipTests
 jar="$tmp/java/target/akash-$version.jar"
 rm -rf "$out/maven"
-mvn -q -B -Dstyle.color=never install:install-file -Dfile="$jar" -DpomFile="$tmp/java/pom.xml" -DlocalRepositoryPath="$out/maven" >&2
+mvn_quiet install:install-file -Dfile="$jar" -DpomFile="$tmp/java/pom.xml" -DlocalRepositoryPath="$out/maven"
 cp "$jar" "$out/"
 echo "$out/maven"
