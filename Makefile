@@ -13,8 +13,9 @@ help:
 	@echo "make demo-destroy  destroy the demo stack (refunds the escrow) and stop the server"
 	@echo "make test    typecheck, lint, format check, unit, integration and engine tests"
 	@echo "make soak    the chaos run, longer (CHAOS_ROUNDS, default 20; figures in test-output/chaos.json)"
-	@echo "make pack    in .tmp/pack: the npm tarball (npm install <path>) and the self-contained plugin"
-	@echo "             pulumi-resource-akash-v<version>-linux-{amd64,arm64}.tar.gz (pulumi plugin install resource akash <version> --file <path>)"
+	@echo "make pack    in .tmp/pack: the npm tarball (npm install <path>), the self-contained plugin"
+	@echo "             pulumi-resource-akash-v<version>-linux-{amd64,arm64}.tar.gz (pulumi plugin install resource akash <version> --file <path>),"
+	@echo "             the Python wheel, the Go module and the Java Maven repo"
 	@echo "make server  the reference API with --dev on 127.0.0.1:3080 (store: ~/.pulumi-akash/ref-api)"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "eval \"\$$(make -s env)\"   a shell with the project's node and pulumi on PATH"
@@ -29,9 +30,11 @@ setup:
 build:
 	@$(ENV); npm run --silent build
 
+# The npm tarball, the self-contained plugin, then the generated SDKs as their users install them.
 pack: build
 	@$(ENV); mkdir -p .tmp/pack; npm pack --silent --pack-destination .tmp/pack >/dev/null; ls "$$PWD"/.tmp/pack/pulumi-akash-*.tgz
 	@$(ENV); tools/build-plugin.sh .tmp/pack
+	@$(ENV); tools/pack-sdks.sh .tmp/pack
 
 lint:
 	@$(ENV); npx eslint .; npx prettier --check .

@@ -17,8 +17,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash-$(node --version)" ];
 fi
 
 pulumi_bin=$("$root/tools/setup-pulumi.sh")
+# The Go, Python and Java language hosts when `make test`'s setup has built them (never built here).
+langs_bin=$("$root/tools/setup-pulumi-langs.sh" --cached)
 cat <<EOT
-export PATH="$pulumi_bin:$node_bin:\$PATH"
+export PATH="${langs_bin:+$langs_bin:}$pulumi_bin:$node_bin:\$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 [ -n "\${PULUMI_BACKEND_URL:-}" ] || mkdir -p "\$HOME/.pulumi-akash/state"

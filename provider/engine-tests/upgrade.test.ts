@@ -1,7 +1,8 @@
 // Upgrades (issues 13 and 14): a stack whose state a released version wrote, replayed against the
-// current code. Refresh and destroy run the installed package's handlers over whatever state an
-// older version left, so each recorded release (fixtures/upgrade/<version>, see its README) must
-// refresh with no changes, update with nothing but what the new code adds, and destroy cleanly.
+// current code under the pinned CLI. Refresh and destroy run the installed package's handlers over
+// whatever state an older version (and an older CLI: fixture.json's pulumiVersion) left, so each
+// recording (fixtures/upgrade/<version>[-<label>], see its README) must refresh with no changes,
+// update with nothing but what the new code adds, and destroy cleanly.
 import assert from "node:assert/strict";
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -21,7 +22,7 @@ import {
 const fixtures = path.join(repoRoot, "provider/engine-tests/fixtures/upgrade");
 const recorded = readdirSync(fixtures).filter((d) => existsSync(path.join(fixtures, d, "fixture.json")));
 
-/** What the current code adds to a stack written before it: one StackIdentity (stack-identity.ts). */
+/** What the current code adds to a stack written before it had one (stack-identity.ts). */
 const STACK_IDENTITY = "pulumi-nodejs:dynamic/akash:StackIdentity";
 
 interface StateResource {
@@ -107,9 +108,16 @@ describe("upgrades", () => {
         assert.deepEqual(identity(await resources()), identity(before), "refresh kept every resource");
         assert.deepEqual(await active(), recordedDseqs);
 
-        // the one thing the new code adds: a StackIdentity, nothing else changes
+        // the one thing the new code adds to a stack written before StackIdentity existed (0.1.0 as
+        // released); nothing at all to a later recording
+        const adds = before.some((r) => r.type === STACK_IDENTITY) ? [] : [STACK_IDENTITY];
+        const expectedChanges = adds.length ? { create: adds.length, same: unchanged } : { same: unchanged };
         const preview = await run(["preview", "--expect-no-changes", "--json"]);
-        assert.equal(preview.code, 7, `preview reports the new resource as a change\n${preview.stderr}`);
+        assert.equal(
+          preview.code,
+          adds.length ? 7 : 0,
+          `preview reports exactly ${adds.length} new resource(s) as a change\n${preview.stderr}`,
+        );
         const plan = JSON.parse(preview.stdout) as {
           steps: { op: string; urn: string }[];
           changeSummary: Record<string, number>;
@@ -117,10 +125,10 @@ describe("upgrades", () => {
         const changed = plan.steps.filter((s) => s.op !== "same");
         assert.deepEqual(
           changed.map((s) => [s.op, s.urn.split("::")[2]]),
-          [["create", STACK_IDENTITY]],
+          adds.map((type) => ["create", type]),
           preview.stdout,
         );
-        assert.deepEqual(plan.changeSummary, { create: 1, same: unchanged }, preview.stdout);
+        assert.deepEqual(plan.changeSummary, expectedChanges, preview.stdout);
 
         await must(["up", "--yes", "--skip-preview"]);
         const [last] = JSON.parse((await must(["stack", "history", "--json"])).stdout) as {
@@ -128,13 +136,13 @@ describe("upgrades", () => {
         }[];
         assert.deepEqual(
           last!.resourceChanges,
-          { create: 1, same: unchanged },
-          "up made only the StackIdentity",
+          expectedChanges,
+          `up made only ${adds.join(", ") || "nothing"}`,
         );
         const after = await resources();
         assert.deepEqual(
           after.filter((r) => !before.some((b) => b.urn === r.urn)).map((r) => r.type),
-          [STACK_IDENTITY],
+          adds,
         );
         assert.deepEqual(await dseqsInState(), recordedDseqs, "same deployments, none replaced");
         assert.deepEqual(await active(), recordedDseqs);

@@ -503,10 +503,16 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
     // Where the API can be asked, what it cannot honour fails here, before anything is created.
     const offerings = await ctx?.api.offeringsIfReachable();
     if (ctx && offerings) {
+      // Only inputs that are well-formed are weighed against the API: a deposit that is not a number
+      // already has its failure, and comparing it with the API's minimum would throw instead.
+      const usable = (name: string, value: unknown) =>
+        !isUnknown(value) && !failures.some((f) => f.property === name);
       const asked = {
-        ...(isUnknown(news.deposit) ? {} : { deposit: news.deposit }),
-        ...(isUnknown(news.runtimeLimitHours) ? {} : { runtimeLimitHours: news.runtimeLimitHours }),
-        ...(isUnknown(news.secrets) ? {} : { secrets: news.secrets }),
+        ...(usable("deposit", news.deposit) ? { deposit: news.deposit } : {}),
+        ...(usable("runtimeLimitHours", news.runtimeLimitHours)
+          ? { runtimeLimitHours: news.runtimeLimitHours }
+          : {}),
+        ...(usable("secrets", news.secrets) ? { secrets: news.secrets } : {}),
       };
       for (const failure of unsupportedInputs(asked, offerings, ctx.api.baseUrl)) {
         if (!failures.some((f) => f.property === failure.property)) failures.push(failure);
