@@ -2,6 +2,7 @@
 // provider process. It turns the engine's calls into handler calls: strips `__provider`, builds the
 // API client from run-time settings, maps partial creates to init errors, and keeps secrets out of
 // error messages (those mechanics are shared with the plugin adapter, in ../adapter/).
+import "../../sdk/node-guard";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSettings } from "../config";
 import { ApiSession } from "../adapter/api-session";
