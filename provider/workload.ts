@@ -9,6 +9,7 @@ import { bidSelectionType } from "./resources/bid-selection";
 import { leaseDescription } from "./resources/lease";
 import { requireSdl } from "./resources/sdl";
 import { objectType, resource, t, tokenOf, type ShapeOf } from "./schema/describe";
+import { unknownProperties } from "./schema/unknown-properties";
 
 export const workloadServiceType = objectType("WorkloadService", "A service of a Workload.", {
   group: t.string("Placement group name."),
@@ -71,6 +72,9 @@ export class Workload extends pulumi.ComponentResource {
           "for an SDL computed from other resources, use Deployment and Lease directly",
       );
     }
+    // The component hands on only the arguments it knows: a misspelled one would be dropped.
+    const unknown = unknownProperties(workloadDescription, args as Record<string, unknown>);
+    if (unknown.length) throw new Error(`Workload ${name}: ${unknown.join("\n")}`);
     const groups = requireSdl(args.sdl).groups;
     this.deployment = new Deployment(
       name,

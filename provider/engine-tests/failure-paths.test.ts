@@ -85,6 +85,48 @@ describe("failure paths with the real engine", () => {
     }
   });
 
+  test("misspelled inputs fail preview naming each and the input meant, and create nothing", async () => {
+    const ref = await referenceApi();
+    const project = await openProject(
+      customSdl,
+      { url: ref.server.url, apiKey: ref.apiKey },
+      { sdl: nginxSdl() },
+    );
+    try {
+      // Each resource's check runs once its inputs are known: the Lease's after its Deployment's.
+      const previewFails = async (key: string, value: unknown, said: RegExp) => {
+        await project.must(["config", "set", key, JSON.stringify(value)]);
+        const preview = await project.run(["preview"]);
+        const output = preview.stdout + preview.stderr;
+        assert.notEqual(preview.code, 0, output);
+        assert.match(output, said);
+        await project.must(["config", "rm", key]);
+      };
+      await previewFails(
+        "deployment",
+        { minEscrowUSD: 2 },
+        /Deployment resource 'app' has a problem: unknown property "minEscrowUSD" of akash:index:Deployment; did you mean "minEscrowUsd"\?/,
+      );
+      await previewFails(
+        "lease",
+        { selection: { stratgy: "first" } },
+        /Lease resource 'app' has a problem: unknown property "selection\.stratgy" of akash:index:Lease; did you mean "selection\.strategy"\?/,
+      );
+
+      // The component hands on only what it knows: a misspelled argument fails the program.
+      await previewFails(
+        "workload",
+        { depost: 5 },
+        /Workload wl: unknown property "depost" of akash:index:Workload; did you mean "deposit"\?/,
+      );
+
+      assert.deepEqual((await ref.client.listDeployments()).deployments, [], "nothing was created");
+    } finally {
+      project.cleanup();
+      await ref.close();
+    }
+  });
+
   test("destroying after the deployments were closed elsewhere says nothing was left to close, without errors or traces", async () => {
     const ref = await referenceApi();
     const project = await openProject("examples/nginx", { url: ref.server.url, apiKey: ref.apiKey });

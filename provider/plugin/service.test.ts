@@ -196,6 +196,28 @@ describe("plugin service", () => {
     }
   });
 
+  test("a misspelled input fails Check, naming it and the input meant, as for the Node classes", async () => {
+    const res = await call<rpc.CheckResponse>((cb) =>
+      client.check(
+        new rpc.CheckRequest()
+          .setUrn(DEPLOYMENT_URN)
+          .setType("akash:index:Deployment")
+          .setNews(toStruct({ sdl: SDL, depost: 5, selection: { stratgy: "first" } })),
+        cb,
+      ),
+    );
+    assert.deepEqual(
+      res.getFailuresList().map((f) => [f.getProperty(), f.getReason()]),
+      [
+        ["", 'unknown property "depost" of akash:index:Deployment; did you mean "deposit"?'],
+        [
+          "",
+          'unknown property "selection.stratgy" of akash:index:Deployment; did you mean "selection.strategy"?',
+        ],
+      ],
+    );
+  });
+
   test("after Cancel, calls fail saying the run was cancelled", async () => {
     const cancelled = new AkashPluginProvider();
     const served = await serve(cancelled);
