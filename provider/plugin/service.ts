@@ -212,7 +212,10 @@ export class AkashPluginProvider {
             news,
             this.session.hasKey ? await ctx() : undefined,
           );
-          const diff = detailedDiff(served.description, verdict, olds, news);
+          // Per property, inputs against inputs: the recorded outputs hold what the API resolved for
+          // an omitted input (a Deployment's name), which the engine would show as "- name: [unknown]".
+          const oldInputs = req.hasOldInputs() ? fromStruct(req.getOldInputs()).values : olds;
+          const diff = detailedDiff(served.description, verdict, oldInputs, news);
           const res = new rpc.DiffResponse()
             .setChanges(
               diff.changes ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE,
