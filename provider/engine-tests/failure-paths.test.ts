@@ -9,6 +9,7 @@ import { referenceApi } from "./reference-api";
 import { nginxSdl } from "./sdl-fixtures";
 
 const customSdl = path.join(__dirname, "../../../provider/engine-tests/fixtures/custom-sdl");
+const workloadFixture = path.join(__dirname, "../../../provider/engine-tests/fixtures/workload");
 
 describe("failure paths with the real engine", () => {
   test("a rotated API key: refresh and destroy say to use --run-program, and then use the current key", async () => {
@@ -114,11 +115,22 @@ describe("failure paths with the real engine", () => {
       );
 
       // The component hands on only what it knows: a misspelled argument fails the program.
-      await previewFails(
-        "workload",
-        { depost: 5 },
-        /Workload wl: unknown property "depost" of akash:index:Workload; did you mean "deposit"\?/,
+      const component = await openProject(
+        workloadFixture,
+        { url: ref.server.url, apiKey: ref.apiKey },
+        { sdl: nginxSdl(), workload: JSON.stringify({ depost: 5, selection: { stratgy: "first" } }) },
       );
+      try {
+        const preview = await component.run(["preview"]);
+        const output = preview.stdout + preview.stderr;
+        assert.notEqual(preview.code, 0, output);
+        assert.match(
+          output,
+          /Workload app: unknown property "depost" of akash:index:Workload; did you mean "deposit"\?\n\s*unknown property "selection\.stratgy" of akash:index:Workload; did you mean "selection\.strategy"\?/,
+        );
+      } finally {
+        component.cleanup();
+      }
 
       assert.deepEqual((await ref.client.listDeployments()).deployments, [], "nothing was created");
     } finally {
