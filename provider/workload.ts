@@ -1,5 +1,5 @@
 // Workload: the common case in one component. One SDL in; a Deployment and a Lease for every
-// placement group out, with the dseq and every service URI as outputs.
+// placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "./dynamic/deployment";
 import { Lease } from "./dynamic/lease";
@@ -7,6 +7,7 @@ import type { ArgsOf, ComponentOutputProperties } from "./dynamic/typing";
 import { deploymentDescription } from "./resources/deployment";
 import { bidSelectionType } from "./resources/bid-selection";
 import { leaseDescription } from "./resources/lease";
+import { forwardedPortType, ipType, type ForwardedPortOutput, type IpOutput } from "./resources/lease-status";
 import { requireSdl } from "./resources/sdl";
 import { objectType, resource, t, tokenOf, type ShapeOf } from "./schema/describe";
 import { unknownProperties } from "./schema/unknown-properties";
@@ -22,7 +23,7 @@ export const workloadDescription = resource({
   name: "Workload",
   component: true,
   description:
-    "The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.",
+    "The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.",
   inputs: {
     sdl: t
       .string(
@@ -48,6 +49,14 @@ export const workloadDescription = resource({
     dseq: t.string("Deployment sequence number."),
     services: t.array(workloadServiceType, "Every service of every group, sorted by group then name."),
     uris: t.array("string", "Every service URI, sorted."),
+    forwardedPorts: t.array(
+      forwardedPortType,
+      "Every group's forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.",
+    ),
+    ips: t.array(
+      ipType,
+      "Every group's leased IPs, sorted by service, IP, port, as each Lease reports them.",
+    ),
   },
 });
 
@@ -63,6 +72,10 @@ export class Workload extends pulumi.ComponentResource {
   readonly services: pulumi.Output<WorkloadService[]>;
   /** Every service URI, sorted. */
   readonly uris: pulumi.Output<string[]>;
+  /** Every group's forwarded ports, sorted by service, port. */
+  readonly forwardedPorts: pulumi.Output<ForwardedPortOutput[]>;
+  /** Every group's leased IPs, sorted by service, IP, port. */
+  readonly ips: pulumi.Output<IpOutput[]>;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super(tokenOf(workloadDescription), name, {}, opts);
@@ -121,7 +134,31 @@ export class Workload extends pulumi.ComponentResource {
         ),
       );
     this.uris = this.services.apply((list) => list.flatMap((s) => s.uris).sort());
-    this.registerOutputs({ dseq: this.dseq, services: this.services, uris: this.uris });
+    // Service names are unique in an SDL, so the leases' lists merge without a group field.
+    this.forwardedPorts = pulumi
+      .all(this.leases.map((l) => l.forwardedPorts))
+      .apply((lists) =>
+        lists
+          .flat()
+          .sort(
+            (a, b) =>
+              a.service.localeCompare(b.service) || a.port - b.port || a.externalPort - b.externalPort,
+          ),
+      );
+    this.ips = pulumi
+      .all(this.leases.map((l) => l.ips))
+      .apply((lists) =>
+        lists
+          .flat()
+          .sort((a, b) => a.service.localeCompare(b.service) || a.ip.localeCompare(b.ip) || a.port - b.port),
+      );
+    this.registerOutputs({
+      dseq: this.dseq,
+      services: this.services,
+      uris: this.uris,
+      forwardedPorts: this.forwardedPorts,
+      ips: this.ips,
+    });
   }
 }
 
