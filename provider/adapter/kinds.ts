@@ -21,7 +21,8 @@ export const resourceKinds = {
     handlers: { ...deploymentHandlers, adopt: adoptDeployment },
   },
   lease: { description: leaseDescription, handlers: { ...leaseHandlers, adopt: adoptLease } },
-  stackIdentity: { description: stackIdentityDescription, handlers: stackIdentityHandlers },
+  // Calls no API: served without a key or a verified URL (ServedKind.offline).
+  stackIdentity: { description: stackIdentityDescription, handlers: stackIdentityHandlers, offline: true },
 } as const;
 
 export type ResourceKind = keyof typeof resourceKinds;
@@ -30,6 +31,11 @@ export type ResourceKind = keyof typeof resourceKinds;
 export interface ServedKind {
   description: ResourceDescription;
   handlers: ResourceHandlers<object, object>;
+  /**
+   * Its handlers call no API: the adapters give them a context without one, so an error of the
+   * API (a wrong key or URL) is reported by the first resource that calls it, which made the call.
+   */
+  offline: boolean;
 }
 
 /**
@@ -38,10 +44,12 @@ export interface ServedKind {
  * nearest known one.
  */
 export function servedKind(kind: ResourceKind): ServedKind {
-  const { description, handlers } = resourceKinds[kind];
+  const entry = resourceKinds[kind];
+  const { description, handlers } = entry;
   const served = handlers as unknown as ResourceHandlers<object, object>;
   return {
     description,
+    offline: "offline" in entry && entry.offline,
     handlers: {
       ...served,
       async check(olds, news, ctx) {

@@ -26,8 +26,6 @@ const engineLog = {
   warn: (message: string) => void pulumi.log.warn(message),
 };
 
-const context = (): Promise<HandlerContext> => session.context(engineLog);
-
 // Engine payloads carry the serialized provider under __provider; handlers never see it.
 function clean<T>(props: T): T {
   if (!props || typeof props !== "object") return props;
@@ -66,12 +64,16 @@ async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 /** A dynamic ResourceProvider serving one resource kind's handlers. */
 export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  const h = servedKind(kind).handlers;
+  const served = servedKind(kind);
+  const h = served.handlers;
   const label = kind;
+  const context = async (): Promise<HandlerContext> =>
+    served.offline ? session.offlineContext(engineLog) : session.context(engineLog);
   return {
     configure: async (req) => configure(req.config),
     check: (olds, news) =>
       guarded(`${label} check`, async () => {
+        session.announce(engineLog);
         // No API request here: a check that asks the API does so briefly, and works offline.
         const ctx = session.hasKey
           ? await session.context(engineLog, { verify: false }).catch(() => undefined)

@@ -103,11 +103,9 @@ export class AkashPluginProvider {
         );
       }
       const session = this.session;
-      return await run(served, (options) =>
-        session.context(
-          this.log.forResource(urn, (t) => session.scrub(t)),
-          options,
-        ),
+      const log = this.log.forResource(urn, (t) => session.scrub(t));
+      return await run(served, async (options) =>
+        served.offline ? session.offlineContext(log) : session.context(log, options),
       );
     } catch (err) {
       if (err instanceof CallError) throw toGrpcError({ kind: "error", message: err.message });
@@ -186,6 +184,8 @@ export class AkashPluginProvider {
           const olds = fromStruct(req.getOlds());
           const news = fromStruct(req.getNews());
           const isNew = Object.keys(olds.values).length === 0;
+          // Once per run, not attributed to one resource (an empty URN).
+          this.session.announce(this.log.forResource("", (t) => this.session.scrub(t)));
           // No API request here: a check that asks the API does so briefly, and works offline.
           const context = this.session.hasKey
             ? await ctx({ verify: false }).catch(() => undefined)
