@@ -38,7 +38,7 @@ test("a run names its API and key source; the live API without a key is a warnin
   const live = runDescription(resolveSettings(config({ "akash:apiKey": "k" }), {}));
   assert.equal(
     live.message,
-    "akash: this run uses the live Akash Console API at https://console-api.akash.network (real money; no akash:baseUrl set), with the API key from akash:apiKey.",
+    "akash: this run uses the live Akash Console API at https://console-api.akash.network (real money; no akash:baseUrl set), with the API key from akash:apiKey (stack config; refresh and destroy use the one recorded at the last up).",
   );
   assert.equal(live.warning, false);
   const bare = runDescription(resolveSettings(undefined, {}));

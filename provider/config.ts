@@ -92,10 +92,12 @@ export function runDescription(settings: ProviderSettings): { warning: boolean; 
     ? `the live Akash Console API at ${LIVE_API_URL} (real money; ${baseUrl ? `from ${sources.baseUrl}` : "no akash:baseUrl set"})`
     : `the API at ${baseUrl} (from ${sources.baseUrl})`;
   if (apiKey) {
-    return {
-      warning: false,
-      message: `akash: this run uses ${api}, with the API key from ${sources.apiKey}.`,
-    };
+    // Stack config at up and preview; refresh and destroy configure the provider with what the last up recorded.
+    const key =
+      sources.apiKey === `${PACKAGE}:apiKey`
+        ? `${sources.apiKey} (stack config; refresh and destroy use the one recorded at the last up)`
+        : sources.apiKey;
+    return { warning: false, message: `akash: this run uses ${api}, with the API key from ${key}.` };
   }
   if (!isLiveUrl(baseUrl)) {
     return {

@@ -151,7 +151,7 @@ describe("failure paths with the real engine", () => {
       const configured = await project.must(["preview"], noEnv);
       const said = configured.stdout + configured.stderr;
       const uses =
-        /akash: this run uses the API at http:\/\/127\.0\.0\.1:\d+ \(from akash:baseUrl\), with the API key from akash:apiKey\./;
+        /akash: this run uses the API at http:\/\/127\.0\.0\.1:\d+ \(from akash:baseUrl\), with the API key from akash:apiKey \(stack config; refresh and destroy use the one recorded at the last up\)\./;
       assert.equal(times(said, uses), 1, said);
 
       await project.must(["config", "rm", "akash:apiKey"]);

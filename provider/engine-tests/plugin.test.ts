@@ -36,7 +36,7 @@ describe("plugin provider", () => {
       assert.match(preview.stdout, /\+ 4 to create/);
       assert.match(
         preview.stdout,
-        /akash: this run uses the API at http:\/\/127\.0\.0\.1:\d+ \(from akash:baseUrl\), with the API key from akash:apiKey\./,
+        /akash: this run uses the API at http:\/\/127\.0\.0\.1:\d+ \(from akash:baseUrl\), with the API key from akash:apiKey \(stack config; refresh and destroy use the one recorded at the last up\)\./,
       );
 
       await project.must(["up", "--yes", "--skip-preview"]);
