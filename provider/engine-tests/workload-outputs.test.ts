@@ -1,4 +1,4 @@
-// The Workload component with the real engine: what it outputs for an SDL of two groups.
+// The Workload component (the Node class) with the real engine: what it outputs for an SDL of two groups.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
