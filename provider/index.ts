@@ -1,5 +1,6 @@
 // pulumi-akash: Akash Network workloads as Pulumi resources, through the Console managed-wallet API.
 // Config: `akash:apiKey` (secret) or AKASH_API_KEY / CONSOLE_API_KEY; `akash:baseUrl` or AKASH_API_URL.
+import "../sdk/node-guard";
 export { ApiKey, type ApiKeyArgs } from "./dynamic/api-key";
 export { Certificate } from "./dynamic/certificate";
 export { Deployment, type DeploymentArgs } from "./dynamic/deployment";

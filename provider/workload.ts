@@ -1,10 +1,12 @@
 // Workload: the common case in one component. One SDL in; a Deployment and a Lease for every
-// placement group out, with the dseq and every service URI as outputs. The Node class; programs in
+// placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. The
+// Node class; programs in
 // other languages get the same children and outputs from the plugin's Construct (./plugin/construct.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment, type DeploymentArgs } from "./dynamic/deployment";
 import { Lease, type LeaseArgs } from "./dynamic/lease";
 import type { ArgsOf, ComponentOutputProperties } from "./dynamic/typing";
+import type { ForwardedPortOutput, IpOutput } from "./resources/lease-status";
 import { requireSdl } from "./resources/sdl";
 import {
   deploymentInputNames,
@@ -12,11 +14,14 @@ import {
   leaseName,
   pick,
   workloadDescription,
+  workloadForwardedPorts,
+  workloadIps,
   workloadServices,
   workloadUris,
   type WorkloadService,
 } from "./resources/workload";
 import { tokenOf } from "./schema/describe";
+import { unknownProperties } from "./schema/unknown-properties";
 
 export { workloadDescription, workloadServiceType, type WorkloadService } from "./resources/workload";
 
@@ -31,6 +36,10 @@ export class Workload extends pulumi.ComponentResource {
   readonly services: pulumi.Output<WorkloadService[]>;
   /** Every service URI, sorted. */
   readonly uris: pulumi.Output<string[]>;
+  /** Every group's forwarded ports, sorted by service, port. */
+  readonly forwardedPorts: pulumi.Output<ForwardedPortOutput[]>;
+  /** Every group's leased IPs, sorted by service, IP, port. */
+  readonly ips: pulumi.Output<IpOutput[]>;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super(tokenOf(workloadDescription), name, {}, opts);
@@ -40,6 +49,9 @@ export class Workload extends pulumi.ComponentResource {
           "for an SDL computed from other resources, use Deployment and Lease directly",
       );
     }
+    // The component hands on only the arguments it knows: a misspelled one would be dropped.
+    const unknown = unknownProperties(workloadDescription, args as Record<string, unknown>);
+    if (unknown.length) throw new Error(`Workload ${name}: ${unknown.join("\n")}`);
     const groups = requireSdl(args.sdl).groups;
     const given = args as Record<string, unknown>;
     this.deployment = new Deployment(name, pick(given, deploymentInputNames) as DeploymentArgs, {
@@ -68,7 +80,15 @@ export class Workload extends pulumi.ComponentResource {
         ),
       );
     this.uris = this.services.apply(workloadUris);
-    this.registerOutputs({ dseq: this.dseq, services: this.services, uris: this.uris });
+    this.forwardedPorts = pulumi.all(this.leases.map((l) => l.forwardedPorts)).apply(workloadForwardedPorts);
+    this.ips = pulumi.all(this.leases.map((l) => l.ips)).apply(workloadIps);
+    this.registerOutputs({
+      dseq: this.dseq,
+      services: this.services,
+      uris: this.uris,
+      forwardedPorts: this.forwardedPorts,
+      ips: this.ips,
+    });
   }
 }
 

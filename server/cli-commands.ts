@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { ConfigError, resolveConfig, type ServerOptions } from "./config";
 import { openServices, startServer, type RunningServer } from "./index";
 import { microToUsd } from "../sdk/money";
-import { readPackageJson } from "./node-check";
+import { readPackageJson } from "../sdk/node-version";
 import { apiKeyEnvironment } from "./services/api-key-format";
 import { UserInputError } from "./services/users";
 

@@ -137,7 +137,10 @@ describe("akash-ref-api CLI", () => {
     );
     const assertOneSentence = (stderr: string) => {
       assert.equal(stderr.split("\n").length, 2, `one line: ${stderr}`);
-      assert.ok(stderr.startsWith(`akash-ref-api needs Node.js >= ${required}, but `), stderr);
+      assert.ok(
+        stderr.startsWith(`akash-ref-api needs Node.js >= ${required} (package.json engines), but `),
+        stderr,
+      );
       assert.match(stderr, / is Node 20\.\d+\.\d+: install Node /);
       assert.ok(stderr.includes('`eval "$(make -s env)"` (tools/setup-node.sh puts Node 24'), stderr);
     };

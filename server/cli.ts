@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `akash-ref-api` binary. It loads nothing heavy itself: it checks the Node version first (an
-// older Node would fail later on node:sqlite), then `serve` starts itself again with the server's V8
+// older Node would fail later on node:sqlite; ../sdk/node-guard.ts), then `serve` starts itself again with the server's V8
 // flags and environment, so the bin, `node dist/server/cli.js serve` and `make server` all run with
 // the same memory behaviour. The flags cannot sit in the shebang: a Node that does not know one of
 // them (Node 22 has no --memory-saver-mode) refuses to start before any check could explain why.
@@ -14,7 +14,7 @@
 // "memory reducer" collections are off: after each idle spell they left the next seconds of reads
 // ~12% slower, and the heap is kept small without them. --optimize-for-size would save RSS too, but
 // slows all JavaScript: it costs a fifth of the read throughput.
-import { checkNodeVersion } from "./node-check";
+import "../sdk/node-guard";
 
 /** V8 flags the server runs with (`serve` adds them to its own command line, see relaunch). */
 export const SERVER_NODE_FLAGS: readonly string[] = [
@@ -44,7 +44,6 @@ function relaunch(): never {
 }
 
 if (require.main === module) {
-  checkNodeVersion();
   if (process.argv[2] === "serve" && !process.env[RELAUNCHED_ENV]) relaunch();
   else void import("./cli-commands.js").then((commands) => commands.main());
 }

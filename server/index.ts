@@ -1,3 +1,4 @@
+import "../sdk/node-guard";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
@@ -14,7 +15,7 @@ import { createApp } from "./http/app";
 import { createLogger } from "./logger";
 import { deleteAbandonedClaims } from "./repositories/idempotency";
 import { SystemClock, loadFleet, type Clock } from "./market";
-import { readPackageJson } from "./node-check";
+import { readPackageJson } from "../sdk/node-version";
 import { loadSecretsKey } from "./services/secrets";
 import { createServices, type Services } from "./services/services";
 

@@ -26,7 +26,9 @@ const lease = new akash.Lease("app", { dseq: deployment.dseq, manifest: deployme
 exports.dseq = deployment.dseq;
 exports.name = deployment.name;
 exports.funding = deployment.funding;
-exports.runtimeEndsAt = deployment.runtimeEndsAt;
+// The runtime clock starts with the lease, after the Deployment was created: the first `up` cannot
+// know when it ends (null); the next `pulumi refresh` reads it, and the `up` after that shows it.
+exports.runtimeEndsAt = deployment.runtimeEndsAt.apply((endsAt) => endsAt ?? null);
 exports.manifestVersion = deployment.manifestVersion;
 exports.url = lease.services.apply((services) => {
   const uri = services.flatMap((s) => s.uris)[0];

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { AkashClient, closeAllPools } from "../../sdk";
-import { MISSING_KEY_MESSAGE, resolveSettings } from "../config";
+import { LIVE_API_URL, MISSING_KEY_MESSAGE, resolveSettings, type ProviderSettings } from "../config";
 import { apiReader } from "../drift/api-reader";
 import { expiryCause, inspect } from "../drift/inspect";
 import {
@@ -60,12 +60,15 @@ async function openStack(opts: DriftOptions): Promise<Stack> {
   return LocalWorkspace.selectStack({ stackName: name, workDir: opts.cwd });
 }
 
+/** The API a check talks to: the configured base URL (as given when it is no URL), or the live Console API's. */
+function apiUrlOf(settings: ProviderSettings): string {
+  const url = settings.baseUrl ?? LIVE_API_URL;
+  return (URL.canParse(url) ? new URL(url).href : url).replace(/\/+$/, "");
+}
+
 /** One check of the stack: its state against the API. Throws when anything cannot be read. */
-async function check(stack: Stack, opts: DriftOptions): Promise<DriftReport> {
+async function check(stack: Stack, settings: ProviderSettings, opts: DriftOptions): Promise<DriftReport> {
   const resources = stateResources(await stack.exportStack());
-  const config = await stack.getAllConfig();
-  // The provider's own precedence: stack config, then the environment.
-  const settings = resolveSettings({ get: (key) => config[key]?.value });
   if (!settings.apiKey) throw new Error(MISSING_KEY_MESSAGE);
   const client = new AkashClient({
     apiKey: settings.apiKey,
@@ -131,9 +134,9 @@ export function errorMessage(err: unknown): string {
   return (errors.length ? errors.join("\n") : stderr).trim();
 }
 
-function failed(err: unknown, opts: DriftOptions, stack = opts.stack ?? ""): DriftReport {
+function failed(err: unknown, opts: DriftOptions, apiUrl: string, stack = opts.stack ?? ""): DriftReport {
   return {
-    ...base(stack, "", opts),
+    ...base(stack, apiUrl, opts),
     status: "error",
     resources: { checked: 0, drifted: 0 },
     drift: [],
@@ -142,10 +145,16 @@ function failed(err: unknown, opts: DriftOptions, stack = opts.stack ?? ""): Dri
 }
 
 async function checkOrFail(stack: Stack, opts: DriftOptions): Promise<DriftReport> {
+  // A failure names the API it was checking against: the environment's until the config is read.
+  let apiUrl = apiUrlOf(resolveSettings(undefined));
   try {
-    return await check(stack, opts);
+    const config = await stack.getAllConfig();
+    // The provider's own precedence: stack config, then the environment.
+    const settings = resolveSettings({ get: (key) => config[key]?.value });
+    apiUrl = apiUrlOf(settings);
+    return await check(stack, settings, opts);
   } catch (err) {
-    return failed(err, opts, stack.name);
+    return failed(err, opts, apiUrl, stack.name);
   }
 }
 
@@ -156,7 +165,7 @@ export async function runDrift(opts: DriftOptions): Promise<number> {
     stack = await openStack(opts);
     report = await checkOrFail(stack, opts);
   } catch (err) {
-    report = failed(err, opts);
+    report = failed(err, opts, apiUrlOf(resolveSettings(undefined)));
   }
   if (!opts.json) process.stdout.write(textReport(report));
   if (opts.remediate && stack && report.status === "drift") {

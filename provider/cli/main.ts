@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `pulumi-akash` command: jobs around a Pulumi stack of this package, one file per job.
 // Flag errors exit 2, as Pulumi's CLI does; each job sets its own exit code.
+import "../../sdk/node-guard";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { CommanderError, Command } from "commander";

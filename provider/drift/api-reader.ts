@@ -1,5 +1,6 @@
 // The drift check's reads, over the sdk client: the same answers the provider's handlers get
 // ("not found" only when the API says so), plus the optional ones (events, newer API fields).
+import "../../sdk/node-guard";
 import { request } from "undici";
 import { z } from "zod";
 import { AkashApiError, type AkashClient, type ApiKey } from "../../sdk";

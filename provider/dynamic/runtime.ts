@@ -2,6 +2,7 @@
 // provider process. It turns the engine's calls into handler calls: strips `__provider`, builds the
 // API client from run-time settings, maps partial creates to init errors, and keeps secrets out of
 // error messages (those mechanics are shared with the plugin adapter, in ../adapter/).
+import "../../sdk/node-guard";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSettings } from "../config";
 import { ApiSession } from "../adapter/api-session";
@@ -24,8 +25,6 @@ const engineLog = {
   info: (message: string) => void pulumi.log.info(message),
   warn: (message: string) => void pulumi.log.warn(message),
 };
-
-const context = (): Promise<HandlerContext> => session.context(engineLog);
 
 // Engine payloads carry the serialized provider under __provider; handlers never see it.
 function clean<T>(props: T): T {
@@ -65,12 +64,16 @@ async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 /** A dynamic ResourceProvider serving one resource kind's handlers. */
 export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  const h = servedKind(kind).handlers;
+  const served = servedKind(kind);
+  const h = served.handlers;
   const label = kind;
+  const context = async (): Promise<HandlerContext> =>
+    served.offline ? session.offlineContext(engineLog) : session.context(engineLog);
   return {
     configure: async (req) => configure(req.config),
     check: (olds, news) =>
       guarded(`${label} check`, async () => {
+        session.announce(engineLog);
         // No API request here: a check that asks the API does so briefly, and works offline.
         const ctx = session.hasKey
           ? await session.context(engineLog, { verify: false }).catch(() => undefined)

@@ -34,6 +34,10 @@ describe("plugin provider", () => {
       // The Lease's dseq and manifest are unknown until the Deployment exists: the preview still plans it.
       const preview = await project.must(["preview"]);
       assert.match(preview.stdout, /\+ 4 to create/);
+      assert.match(
+        preview.stdout,
+        /akash: this run uses the API at http:\/\/127\.0\.0\.1:\d+ \(from akash:baseUrl\), with the API key from akash:apiKey \(stack config; refresh and destroy use the one recorded at the last up\)\./,
+      );
 
       await project.must(["up", "--yes", "--skip-preview"]);
       const out = await project.outputs();
@@ -59,6 +63,7 @@ describe("plugin provider", () => {
       const topUp = await project.must(["preview", "--diff"]);
       assert.match(topUp.stdout, /~ akash:index:Deployment: \(update\)/);
       assert.match(topUp.stdout, /~ deposit\s*: 5 => 7/);
+      assert.doesNotMatch(topUp.stdout, /- name\s*:/, "the name the API gave it is no change");
       const before = await depositedMicro(dseq);
       await project.must(["up", "--yes", "--skip-preview"]);
       assert.equal((await depositedMicro(dseq)) - before, 2_000_000n, "escrow grew by exactly $2");

@@ -56,7 +56,10 @@ describe("today's Console API with the real engine", () => {
     const values = [`pw-${randomUUID()}`, `pw-${randomUUID()}`];
     try {
       await cli.must(["config", "set", "--secret", "dbPassword", values[0]!]);
-      await cli.must(["up", "--yes", "--skip-preview"]);
+      const first = await cli.must(["up", "--yes", "--skip-preview"]);
+      // The runtime clock starts with the lease, after the Deployment was made: no output is undefined.
+      assert.doesNotMatch(first.stdout + first.stderr, /Undefined value/);
+      assert.equal((await project.outputs()).runtimeEndsAt, null, "not read yet: null until a refresh");
       const dseq = String((await project.outputs()).dseq);
       const live = await ref.client.getDeployment(dseq);
       assert.equal(live.name, "shop");

@@ -21,11 +21,15 @@ import {
   leaseName,
   pick,
   workloadDescription,
+  workloadForwardedPorts,
+  workloadIps,
   workloadServices,
   workloadUris,
   type LeaseRow,
 } from "../resources/workload";
+import type { ForwardedPortOutput, IpOutput } from "../resources/lease-status";
 import { PACKAGE, tokenOf } from "../schema/describe";
+import { unknownProperties } from "../schema/unknown-properties";
 import { fromStruct, toStruct } from "./values";
 
 export const WORKLOAD = tokenOf(workloadDescription);
@@ -104,16 +108,24 @@ function childRequest(
 }
 
 /** A Lease's outputs as the Workload's outputs take them; undefined while any is unknown (preview). */
-function leaseRow(outputs: Raw): { row?: LeaseRow; secret: boolean } {
+function leaseRow(outputs: Raw): { row?: LeaseRow & Ports; secret: boolean } {
   const { values, secrets } = fromStruct(
     Struct.fromJavaScript(outputs as Parameters<typeof Struct.fromJavaScript>[0]),
   );
-  const secret = ["gseq", "provider", "services"].some((k) => secrets.has(k));
-  const { gseq, provider, services } = values;
-  const known = [gseq, provider, services].every(
+  const secret = ["gseq", "provider", "services", "forwardedPorts", "ips"].some((k) => secrets.has(k));
+  const { gseq, provider, services, forwardedPorts = [], ips = [] } = values;
+  const known = [gseq, provider, services, forwardedPorts, ips].every(
     (v) => v !== undefined && !JSON.stringify(v).includes(UNKNOWN),
   );
-  return known ? { row: { gseq, provider, services } as LeaseRow, secret } : { secret };
+  return known
+    ? { row: { gseq, provider, services, forwardedPorts, ips } as LeaseRow & Ports, secret }
+    : { secret };
+}
+
+/** The Lease outputs the Workload's port and IP outputs merge. */
+interface Ports {
+  forwardedPorts: ForwardedPortOutput[];
+  ips: IpOutput[];
 }
 
 /** Registers a Workload and its children with the engine's resource monitor; the Construct answer. */
@@ -127,6 +139,8 @@ export async function constructWorkload(req: rpc.ConstructRequest): Promise<rpc.
         "for an SDL computed from other resources, use Deployment and Lease directly",
     );
   }
+  const unknown = unknownProperties(workloadDescription, fromStruct(req.getInputs()).values);
+  if (unknown.length) throw new ConstructError(`Workload ${name}: ${unknown.join("\n")}`);
   let groups;
   try {
     groups = requireSdl(sdl).groups;
@@ -199,8 +213,10 @@ export async function constructWorkload(req: rpc.ConstructRequest): Promise<rpc.
         dseq: deployment.outputs.dseq ?? UNKNOWN,
         services: services ?? UNKNOWN,
         uris: services ? workloadUris(services) : UNKNOWN,
+        forwardedPorts: services ? workloadForwardedPorts(rows.map((r) => r.row!.forwardedPorts)) : UNKNOWN,
+        ips: services ? workloadIps(rows.map((r) => r.row!.ips)) : UNKNOWN,
       },
-      rows.some((r) => r.secret) ? ["services", "uris"] : [],
+      rows.some((r) => r.secret) ? ["services", "uris", "forwardedPorts", "ips"] : [],
     );
     await registerOutputs(monitor, urn, state);
 
@@ -210,6 +226,8 @@ export async function constructWorkload(req: rpc.ConstructRequest): Promise<rpc.
       ["dseq", [deployment.urn]],
       ["services", leaseUrns],
       ["uris", leaseUrns],
+      ["forwardedPorts", leaseUrns],
+      ["ips", leaseUrns],
     ] as const) {
       response
         .getStatedependenciesMap()

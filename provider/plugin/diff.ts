@@ -1,6 +1,7 @@
 // The engine's detailed diff from a handler's verdict: the handler decides whether anything changes
 // and which inputs force a replacement (its reason); each described input whose value differs is
 // reported by name, so `pulumi preview --diff` shows what changes and why a resource is replaced.
+// `olds` are the recorded inputs (not outputs, which hold values the API filled in).
 import { isDeepStrictEqual } from "node:util";
 import type { DiffResult } from "../resources/handler";
 import type { ResourceDescription } from "../schema/describe";

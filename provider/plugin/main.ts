@@ -2,6 +2,7 @@
 // `pulumi-resource-akash`: the provider plugin the Pulumi engine starts for programs in any language
 // (YAML, Python, Go, .NET, and Node through a generated SDK). The engine passes its own address as
 // the first argument and reads the port to call from the first line of stdout.
+import "../../sdk/node-guard";
 import { AkashPluginProvider, serve } from "./service";
 
 async function main(): Promise<void> {

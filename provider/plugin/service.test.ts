@@ -208,6 +208,62 @@ describe("plugin service", () => {
     }
   });
 
+  test("a misspelled input fails Check, naming it and the input meant, as for the Node classes", async () => {
+    const res = await call<rpc.CheckResponse>((cb) =>
+      client.check(
+        new rpc.CheckRequest()
+          .setUrn(DEPLOYMENT_URN)
+          .setType("akash:index:Deployment")
+          .setNews(toStruct({ sdl: SDL, depost: 5, selection: { stratgy: "first" } })),
+        cb,
+      ),
+    );
+    assert.deepEqual(
+      res.getFailuresList().map((f) => [f.getProperty(), f.getReason()]),
+      [
+        ["", 'unknown property "depost" of akash:index:Deployment; did you mean "deposit"?'],
+        [
+          "",
+          'unknown property "selection.stratgy" of akash:index:Deployment; did you mean "selection.strategy"?',
+        ],
+      ],
+    );
+  });
+
+  test("the detailed diff of a Deployment update names what changed, not the name the API gave it", async () => {
+    const inputs = { sdl: SDL, deposit: 5, creationKey: `test/${Date.now()}` };
+    const created = await call<rpc.CreateResponse>((cb) =>
+      client.create(
+        new rpc.CreateRequest()
+          .setUrn(DEPLOYMENT_URN)
+          .setType("akash:index:Deployment")
+          .setProperties(toStruct(inputs)),
+        cb,
+      ),
+    );
+    const outputs = fromStruct(created.getProperties()).values;
+    assert.ok(outputs.name, "the API named it (no name input)");
+    try {
+      const res = await call<rpc.DiffResponse>((cb) =>
+        client.diff(
+          new rpc.DiffRequest()
+            .setUrn(DEPLOYMENT_URN)
+            .setType("akash:index:Deployment")
+            .setId(created.getId())
+            .setOlds(created.getProperties())
+            .setOldInputs(toStruct(inputs))
+            .setNews(toStruct({ ...inputs, deposit: 6 })),
+          cb,
+        ),
+      );
+      assert.equal(res.getChanges(), rpc.DiffResponse.DiffChanges.DIFF_SOME);
+      assert.deepEqual(res.getDiffsList(), ["deposit"], "no `- name: [unknown]`");
+      assert.equal(res.getDetaileddiffMap().get("deposit")?.getKind(), rpc.PropertyDiff.Kind.UPDATE);
+    } finally {
+      await ref.client.closeDeployment(created.getId());
+    }
+  });
+
   test("after Cancel, calls fail saying the run was cancelled", async () => {
     const cancelled = new AkashPluginProvider();
     const served = await serve(cancelled);

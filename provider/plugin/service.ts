@@ -95,11 +95,9 @@ export class AkashPluginProvider {
         throw new CallError(`unknown resource type ${type}`);
       }
       const session = this.session;
-      return await run(served, (options) =>
-        session.context(
-          this.log.forResource(urn, (t) => session.scrub(t)),
-          options,
-        ),
+      const log = this.log.forResource(urn, (t) => session.scrub(t));
+      return await run(served, async (options) =>
+        served.offline ? session.offlineContext(log) : session.context(log, options),
       );
     } catch (err) {
       if (err instanceof CallError) throw toGrpcError({ kind: "error", message: err.message });
@@ -176,6 +174,8 @@ export class AkashPluginProvider {
           const olds = fromStruct(req.getOlds());
           const news = fromStruct(req.getNews());
           const isNew = Object.keys(olds.values).length === 0;
+          // Once per run, not attributed to one resource (an empty URN).
+          this.session.announce(this.log.forResource("", (t) => this.session.scrub(t)));
           // No API request here: a check that asks the API does so briefly, and works offline.
           const context = this.session.hasKey
             ? await ctx({ verify: false }).catch(() => undefined)
@@ -202,7 +202,10 @@ export class AkashPluginProvider {
             news,
             this.session.hasKey ? await ctx() : undefined,
           );
-          const diff = detailedDiff(served.description, verdict, olds, news);
+          // Per property, inputs against inputs: the recorded outputs hold what the API resolved for
+          // an omitted input (a Deployment's name), which the engine would show as "- name: [unknown]".
+          const oldInputs = req.hasOldInputs() ? fromStruct(req.getOldInputs()).values : olds;
+          const diff = detailedDiff(served.description, verdict, oldInputs, news);
           const res = new rpc.DiffResponse()
             .setChanges(
               diff.changes ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE,

@@ -5,6 +5,7 @@
 import { deploymentDescription } from "./deployment";
 import { bidSelectionType } from "./bid-selection";
 import { leaseDescription } from "./lease";
+import { forwardedPortType, ipType, type ForwardedPortOutput, type IpOutput } from "./lease-status";
 import type { SdlGroup } from "./sdl";
 import { objectType, resource, t, type ShapeOf } from "../schema/describe";
 
@@ -19,7 +20,7 @@ export const workloadDescription = resource({
   name: "Workload",
   component: true,
   description:
-    "The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.",
+    "The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.",
   inputs: {
     sdl: t
       .string(
@@ -45,6 +46,14 @@ export const workloadDescription = resource({
     dseq: t.string("Deployment sequence number."),
     services: t.array(workloadServiceType, "Every service of every group, sorted by group then name."),
     uris: t.array("string", "Every service URI, sorted."),
+    forwardedPorts: t.array(
+      forwardedPortType,
+      "Every group's forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.",
+    ),
+    ips: t.array(
+      ipType,
+      "Every group's leased IPs, sorted by service, IP, port, as each Lease reports them.",
+    ),
   },
 });
 
@@ -84,3 +93,16 @@ export function workloadServices(groups: SdlGroup[], rows: LeaseRow[]): Workload
 
 /** The `uris` output: every service URI, sorted. */
 export const workloadUris = (services: WorkloadService[]) => services.flatMap((s) => s.uris).sort();
+
+// Service names are unique in an SDL, so the Leases' lists merge without a group field.
+/** The `forwardedPorts` output: every Lease's, sorted by service, port. */
+export const workloadForwardedPorts = (lists: ForwardedPortOutput[][]) =>
+  lists
+    .flat()
+    .sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port || a.externalPort - b.externalPort);
+
+/** The `ips` output: every Lease's, sorted by service, IP, port. */
+export const workloadIps = (lists: IpOutput[][]) =>
+  lists
+    .flat()
+    .sort((a, b) => a.service.localeCompare(b.service) || a.ip.localeCompare(b.ip) || a.port - b.port);

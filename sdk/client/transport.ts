@@ -1,5 +1,6 @@
 // One HTTP exchange over undici. Connections are pooled per origin and kept alive, so every client
 // talking to the same API shares warm sockets.
+import "../node-guard";
 import { Pool, type Dispatcher } from "undici";
 
 const pools = new Map<string, Pool>();

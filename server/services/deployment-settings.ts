@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
 import {
   MAX_RUNTIME_LIMIT_HOURS,
   MAX_RUNTIME_LIMIT_INCREMENT_HOURS,
   type DeploymentSetting,
 } from "../../sdk/contract";
+import type { Database } from "../db/schema";
 import { decToMicroFloor } from "../market";
 import {
   findDeploymentSetting,
@@ -12,6 +14,7 @@ import {
   type DeploymentSettingRow,
 } from "../repositories/deployment-settings";
 import { findDeploymentSummary, updateDeployment } from "../repositories/deployments";
+import { listLeases } from "../repositories/leases";
 import { settingsView } from "./deployment-view";
 import { DEPLOYMENT_NOT_FOUND, type DeploymentService } from "./deployments";
 import { InvalidInputError, NotFoundError } from "./errors";
@@ -102,7 +105,9 @@ export class DeploymentSettingService {
       }
       if (hours === current) return;
       const endsAt =
-        row.runtime_ends_at === null ? null : row.runtime_ends_at + (hours - (current ?? hours)) * HOUR_MS;
+        row.runtime_ends_at === null
+          ? await this.#anchorIfLeased(trx, callerId, dseq, hours)
+          : row.runtime_ends_at + (hours - (current ?? hours)) * HOUR_MS;
       const state = {
         funds: BigInt(row.escrow_funds),
         rate: BigInt(row.escrow_rate),
@@ -114,6 +119,24 @@ export class DeploymentSettingService {
         escrow_dry_height: nextSettlementHeight(state, { runtime_ends_at: endsAt }, this.#ctx.ledger),
       });
     });
+  }
+
+  /**
+   * The deadline of a limit given to a deployment that has been leased already: counted from its
+   * first lease start, as a limit given at create is (the lease anchors only a limit it finds), and
+   * never in the past (a deployment that ran longer ends at the next block). Not leased yet: none,
+   * the first lease anchors it.
+   */
+  async #anchorIfLeased(
+    trx: Kysely<Database>,
+    userId: string,
+    dseq: number,
+    hours: number,
+  ): Promise<number | null> {
+    const leases = await listLeases(trx, userId, [dseq]);
+    if (leases.length === 0) return null;
+    const firstStart = Math.min(...leases.map((l) => l.created_at));
+    return Math.max(firstStart + hours * HOUR_MS, this.#ctx.clock.now());
   }
 
   async #assertOwnDeployment(callerId: string, userId: string, dseq: number): Promise<void> {

@@ -281,4 +281,62 @@ describeEachStore("runtime limits", (store) => {
     const paid = parseDec(ended.escrow_account.state.transferred[0].amount) / DEC;
     assert.equal((await api("GET", "/v1/balances")).body.data.balance, 100_000_000 - Number(paid) - 1);
   });
+
+  test("a limit added to a deployment that is already leased ends it: runtimeEndsAt set, closed for runtime_limit, escrow stops draining", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const server = await store.start({ clock, bidDelayMs: 0 });
+    const { apiKey } = await server.createUser("later@example.com", 100);
+    const api = client(server.url, apiKey);
+    const { dseq } = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+      .data;
+    const price = await leaseFirstBid(api, clock, dseq);
+    const leasedAt = clock.now();
+    clock.advanceMs(HOUR);
+    const set = await api("PATCH", `/v2/deployment-settings/${dseq}`, { data: { runtimeLimitHours: 2 } });
+    assert.equal(set.status, 200, set.text);
+    assert.equal(set.body.data.runtimeLimitHours, 2);
+    // Counted from the lease start, as a limit given at create is.
+    assert.equal(set.body.data.runtimeEndsAt, new Date(leasedAt + 2 * HOUR).toISOString());
+
+    clock.advanceMs(HOUR + 6000);
+    const ended = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    assert.equal(ended.deployment.state, "closed");
+    assert.equal(ended.leases[0].state, "closed");
+    assert.equal(ended.settings.closeReason, "runtime_limit");
+    assert.equal(
+      (await api("GET", `/v2/deployment-settings/${dseq}`)).body.data.closeReason,
+      "runtime_limit",
+    );
+    const paid = ended.escrow_account.state.transferred[0].amount;
+    assert.equal(parseDec(paid), price * BigInt(2 * BLOCKS_PER_HOUR), "two hours of the lease paid");
+    const balance = (await api("GET", "/v1/balances")).body.data.balance;
+    // The rest of the $5 back in the credit; nothing drains afterwards.
+    const refunded = 100_000_000 - Number(parseDec(paid) / DEC);
+    assert.ok(
+      Math.abs(balance - refunded) <= 1,
+      `${balance}: the credit less what two hours cost, ${refunded}`,
+    );
+    clock.advanceMs(10 * HOUR);
+    const later = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    assert.equal(later.escrow_account.state.transferred[0].amount, paid, "no block paid after the limit");
+    assert.equal((await api("GET", "/v1/balances")).body.data.balance, balance);
+  });
+
+  test("a limit added to a leased deployment that ran past it already ends at the next block, not in the past", async () => {
+    const clock = new ManualClock({ startMs: START });
+    const server = await store.start({ clock, bidDelayMs: 0 });
+    const { apiKey } = await server.createUser("overdue@example.com", 100);
+    const api = client(server.url, apiKey);
+    const { dseq } = (await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5 } })).body
+      .data;
+    await leaseFirstBid(api, clock, dseq);
+    clock.advanceMs(3 * HOUR);
+    const set = await api("PATCH", `/v2/deployment-settings/${dseq}`, { data: { runtimeLimitHours: 1 } });
+    assert.equal(set.status, 200, set.text);
+    assert.equal(set.body.data.runtimeEndsAt, new Date(clock.now()).toISOString());
+    clock.advanceMs(6000);
+    const ended = (await api("GET", `/v1/deployments/${dseq}`)).body.data;
+    assert.equal(ended.deployment.state, "closed");
+    assert.equal(ended.settings.closeReason, "runtime_limit");
+  });
 });
