@@ -51,6 +51,15 @@ export function nodeVersionProblem(program: string, version: string, required: s
   return undefined;
 }
 
+function isSingleExecutable(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:sea exists only since Node 20.12
+    return (require("node:sea") as { isSea(): boolean }).isSea();
+  } catch {
+    return false;
+  }
+}
+
 /** The package.json bin this process was started as (`pulumi-resource-akash`...), if it was. */
 function startedAs(pkg: PackageJson): string | undefined {
   const main = require.main?.filename;
@@ -67,6 +76,8 @@ function startedAs(pkg: PackageJson): string | undefined {
  * provider, a script using the sdk) gets it as the error its `require` throws.
  */
 export function checkNodeVersion(): void {
+  // A single-executable application (the self-contained plugin) carries its own Node and no package.json.
+  if (isSingleExecutable()) return;
   const pkg = readPackageJson();
   const bin = startedAs(pkg);
   const problem = nodeVersionProblem(

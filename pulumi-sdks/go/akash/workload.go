@@ -12,12 +12,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.
+// The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.
 type Workload struct {
 	pulumi.ResourceState
 
 	// Deployment sequence number.
 	Dseq pulumi.StringOutput `pulumi:"dseq"`
+	// Every group's forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.
+	ForwardedPorts ForwardedPortArrayOutput `pulumi:"forwardedPorts"`
+	// Every group's leased IPs, sorted by service, IP, port, as each Lease reports them.
+	Ips IpArrayOutput `pulumi:"ips"`
 	// Every service of every group, sorted by group then name.
 	Services WorkloadServiceArrayOutput `pulumi:"services"`
 	// Every service URI, sorted.
@@ -189,6 +193,16 @@ func (o WorkloadOutput) ToWorkloadOutputWithContext(ctx context.Context) Workloa
 // Deployment sequence number.
 func (o WorkloadOutput) Dseq() pulumi.StringOutput {
 	return o.ApplyT(func(v *Workload) pulumi.StringOutput { return v.Dseq }).(pulumi.StringOutput)
+}
+
+// Every group's forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.
+func (o WorkloadOutput) ForwardedPorts() ForwardedPortArrayOutput {
+	return o.ApplyT(func(v *Workload) ForwardedPortArrayOutput { return v.ForwardedPorts }).(ForwardedPortArrayOutput)
+}
+
+// Every group's leased IPs, sorted by service, IP, port, as each Lease reports them.
+func (o WorkloadOutput) Ips() IpArrayOutput {
+	return o.ApplyT(func(v *Workload) IpArrayOutput { return v.Ips }).(IpArrayOutput)
 }
 
 // Every service of every group, sorted by group then name.

@@ -208,7 +208,7 @@ class Workload(pulumi.ComponentResource):
                  wait_for_services: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
-        The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.
+        The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -230,7 +230,7 @@ class Workload(pulumi.ComponentResource):
                  args: WorkloadArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.
+        The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. Children are named <name> (Deployment) and <name>-<group> (Lease); everything the Deployment and Lease pages say applies to them.
 
         :param str resource_name: The name of the resource.
         :param WorkloadArgs args: The arguments to use to populate this resource's properties.
@@ -285,6 +285,8 @@ class Workload(pulumi.ComponentResource):
                 wait_for_services = True
             __props__.__dict__["wait_for_services"] = wait_for_services
             __props__.__dict__["dseq"] = None
+            __props__.__dict__["forwarded_ports"] = None
+            __props__.__dict__["ips"] = None
             __props__.__dict__["services"] = None
             __props__.__dict__["uris"] = None
         super(Workload, __self__).__init__(
@@ -301,6 +303,22 @@ class Workload(pulumi.ComponentResource):
         Deployment sequence number.
         """
         return pulumi.get(self, "dseq")
+
+    @_builtins.property
+    @pulumi.getter(name="forwardedPorts")
+    def forwarded_ports(self) -> pulumi.Output[Sequence['outputs.ForwardedPort']]:
+        """
+        Every group's forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.
+        """
+        return pulumi.get(self, "forwarded_ports")
+
+    @_builtins.property
+    @pulumi.getter
+    def ips(self) -> pulumi.Output[Sequence['outputs.Ip']]:
+        """
+        Every group's leased IPs, sorted by service, IP, port, as each Lease reports them.
+        """
+        return pulumi.get(self, "ips")
 
     @_builtins.property
     @pulumi.getter

@@ -9,13 +9,15 @@ import com.pulumi.core.annotations.ResourceType;
 import com.pulumi.core.internal.Codegen;
 import io.github.pulumiakash.akash.Utilities;
 import io.github.pulumiakash.akash.WorkloadArgs;
+import io.github.pulumiakash.akash.outputs.ForwardedPort;
+import io.github.pulumiakash.akash.outputs.Ip;
 import io.github.pulumiakash.akash.outputs.WorkloadService;
 import java.lang.String;
 import java.util.List;
 import javax.annotation.Nullable;
 
 /**
- * The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq and every service URI as outputs. Children are named &lt;name&gt; (Deployment) and &lt;name&gt;-&lt;group&gt; (Lease); everything the Deployment and Lease pages say applies to them.
+ * The common case in one component: one SDL in, a Deployment and a Lease for every placement group out, with the dseq, every service URI, forwarded port and leased IP as outputs. Children are named &lt;name&gt; (Deployment) and &lt;name&gt;-&lt;group&gt; (Lease); everything the Deployment and Lease pages say applies to them.
  * 
  */
 @ResourceType(type="akash:index:Workload")
@@ -33,6 +35,34 @@ public class Workload extends com.pulumi.resources.ComponentResource {
      */
     public Output<String> dseq() {
         return this.dseq;
+    }
+    /**
+     * Every group&#39;s forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.
+     * 
+     */
+    @Export(name="forwardedPorts", refs={List.class,ForwardedPort.class}, tree="[0,1]")
+    private Output<List<ForwardedPort>> forwardedPorts;
+
+    /**
+     * @return Every group&#39;s forwarded ports (global ports other than 80), sorted by service, port, as each Lease reports them.
+     * 
+     */
+    public Output<List<ForwardedPort>> forwardedPorts() {
+        return this.forwardedPorts;
+    }
+    /**
+     * Every group&#39;s leased IPs, sorted by service, IP, port, as each Lease reports them.
+     * 
+     */
+    @Export(name="ips", refs={List.class,Ip.class}, tree="[0,1]")
+    private Output<List<Ip>> ips;
+
+    /**
+     * @return Every group&#39;s leased IPs, sorted by service, IP, port, as each Lease reports them.
+     * 
+     */
+    public Output<List<Ip>> ips() {
+        return this.ips;
     }
     /**
      * Every service of every group, sorted by group then name.
