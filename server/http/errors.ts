@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { isStoreUnavailable } from "../db/store-unavailable";
 import { DomainError, type DomainErrorKind } from "../services/errors";
 
 /**
@@ -113,11 +114,25 @@ export function validationError(error: ZodError): ApiError {
   });
 }
 
+/** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_S = 1;
+
+export const STORE_UNAVAILABLE_MESSAGE =
+  "The store is unavailable (its database does not answer); retry shortly";
+
+/** How the error handler reports what it answers with a 5xx. */
+export interface ErrorLog {
+  /** The database could not be reached: answered 503, worth a warning, not an alarm. */
+  unavailable(error: unknown): void;
+  /** Anything else not known: a bug, answered 500. */
+  unexpected(error: unknown): void;
+}
+
 /**
  * Hono error handler: known errors keep their status and body, a service's failure gets the status
- * of its kind, anything else is a logged 500.
+ * of its kind, an unreachable database is a 503 with Retry-After, anything else is a logged 500.
  */
-export function errorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void): Response {
+export function errorResponse(error: unknown, c: Context, log: ErrorLog): Response {
   if (error instanceof ApiError) return c.json(error.toBody(), error.status);
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
@@ -133,7 +148,12 @@ export function errorResponse(error: unknown, c: Context, onUnexpected: (error: 
         : error.message || "Bad request";
     return c.json(new ApiError(status, message).toBody(), status);
   }
-  onUnexpected(error);
+  if (isStoreUnavailable(error)) {
+    log.unavailable(error);
+    c.header("Retry-After", String(STORE_UNAVAILABLE_RETRY_AFTER_S));
+    return c.json(new ApiError(503, STORE_UNAVAILABLE_MESSAGE, { code: "store_unavailable" }).toBody(), 503);
+  }
+  log.unexpected(error);
   return c.json(
     {
       error: "InternalServerError",
