@@ -7,8 +7,10 @@
  */
 export function isStoreUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
-    const { code } = cause as { code?: unknown };
-    if (typeof code === "string" && (SOCKET_CODES.has(code) || isUnavailableSqlState(code))) return true;
+    const { code, syscall } = cause as { code?: unknown; syscall?: unknown };
+    if (typeof code === "string" && isUnavailableSqlState(code)) return true;
+    // A system call's failure: not an HTTP request's own "aborted" (ECONNRESET, without one).
+    if (typeof code === "string" && typeof syscall === "string" && SOCKET_CODES.has(code)) return true;
     if (PG_CONNECTION_MESSAGES.some((message) => cause instanceof Error && cause.message.startsWith(message)))
       return true;
     // Connecting to a name with several addresses fails with one error per address.

@@ -71,6 +71,11 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   }
   app.onError((error, c) =>
     errorResponse(error, c, {
+      aborted: (cause) =>
+        logger.info(
+          { reqId: c.get("requestId"), cause: describeCause(cause) },
+          "request aborted: its connection closed before the body was complete",
+        ),
       unavailable: (cause) =>
         logger.warn(
           { reqId: c.get("requestId"), cause: describeCause(cause) },
