@@ -68,6 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw error;
   }
+  if (store.kind === "postgres" && !config.secretsKey) logger.warn(SECRETS_KEY_IN_DATABASE_WARNING);
   const services = createServices({
     db: store.db,
     lockRows: store.kind === "postgres",
@@ -156,8 +157,13 @@ function secretsKeySource(config: ServerConfig, store: Store) {
     secretsKey: config.secretsKey,
     dataDir: store.kind === "sqlite" ? config.dataDir : undefined,
     shared: store.kind === "postgres",
+    keyInStore: config.dev || config.secretsKeyInDatabase,
   };
 }
+
+/** Said at start when the secrets key sits in the database beside what it encrypts. */
+export const SECRETS_KEY_IN_DATABASE_WARNING =
+  "the secrets key is kept in the database, beside the secrets it encrypts: a dump of the database carries both. Outside development, start every replica with AKASH_REF_SECRETS_KEY (or --secrets-key) instead";
 
 function listen(
   fetch: (request: Request) => Response | Promise<Response>,
