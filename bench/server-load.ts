@@ -294,7 +294,12 @@ async function main(): Promise<void> {
           await benchStore(
             `PostgreSQL (local cluster, ${REPLICAS} ${REPLICAS === 1 ? "server" : "replicas"}, pool of 10 each)`,
             hello,
-            async () => ["--database-url", await cluster.createDatabase()],
+            async () => [
+              "--database-url",
+              await cluster.createDatabase(),
+              "--secrets-key",
+              "bench-secrets-key",
+            ],
             REPLICAS,
           ),
         );

@@ -3,7 +3,7 @@
 // {apiKey, dseq, dseqs, seedMs} and exits. `ref`: the reference server on that store. `hello` and `ref`
 // print {url} when listening and serve until killed.
 // Usage: node dist/bench/server-target.js hello | seed --deployments N STORE | ref STORE
-//        (STORE = --data-dir D | --database-url U)
+//        (STORE = --data-dir D | --database-url U --secrets-key K)
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
@@ -17,6 +17,7 @@ const { positionals, values } = parseArgs({
     deployments: { type: "string", default: "10000" },
     "data-dir": { type: "string" },
     "database-url": { type: "string" },
+    "secrets-key": { type: "string" },
   },
 });
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     bidDelayMs: 0,
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
     ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
+    ...(values["secrets-key"] ? { secretsKey: values["secrets-key"] } : {}),
   });
   if (positionals[0] === "ref") {
     process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

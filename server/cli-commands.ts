@@ -82,8 +82,14 @@ function storeOptions(command: Command): Command {
     .addOption(
       new Option(
         "--secrets-key <secret>",
-        "encrypts stored secret values and the sealing key (default: generated into the store; prefer the variable, which keeps it out of ps)",
+        "encrypts stored secret values and the sealing key; required with --database-url outside --dev (make one with `openssl rand -base64 32`, give every replica the same); SQLite default: generated into the data dir's secrets.key. Prefer the variable, which keeps it out of ps",
       ).env("AKASH_REF_SECRETS_KEY"),
+    )
+    .addOption(
+      new Option(
+        "--secrets-key-in-database",
+        "PostgreSQL without --secrets-key: keep a generated key in the database beside the secrets it encrypts (a dump carries both; what --dev and earlier versions do)",
+      ).env("AKASH_REF_SECRETS_KEY_IN_DATABASE"),
     );
 }
 
@@ -92,6 +98,7 @@ interface StoreFlags {
   databaseUrl?: string;
   keyEnv: string;
   secretsKey?: string;
+  secretsKeyInDatabase?: boolean | string;
 }
 
 /** The store a command uses, in words for the start banner, and the flags that name it to `users`. */
@@ -389,6 +396,7 @@ async function serve(flags: ServeFlags, command: Command): Promise<void> {
       ...(flags.balanceHeadroom !== undefined ? { balanceHeadroomUsd: flags.balanceHeadroom } : {}),
     },
     ...(flags.secretsKey ? { secretsKey: flags.secretsKey } : {}),
+    secretsKeyInDatabase: asFlag(flags.secretsKeyInDatabase),
     apiKeyEnv: keyEnv,
     faults: {
       ...(flags.faultErrorRate !== undefined ? { errorRate: flags.faultErrorRate } : {}),
@@ -402,7 +410,14 @@ async function serve(flags: ServeFlags, command: Command): Promise<void> {
   };
   const server = await namingOptions(command, () => startServer(options));
   const devLines = dev ? await ensureDevUser(server, devKey) : [];
-  process.stdout.write(banner(server.url, store, devLines));
+  const keyLines =
+    options.databaseUrl && !options.secretsKey
+      ? [
+          `  secrets key: KEPT IN THE DATABASE (${dev ? "--dev" : "--secrets-key-in-database"}), beside the secrets it encrypts: a dump carries both;`,
+          "    outside development, start every replica with AKASH_REF_SECRETS_KEY (make one with `openssl rand -base64 32`)",
+        ]
+      : [];
+  process.stdout.write(banner(server.url, store, [...keyLines, ...devLines]));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -496,6 +511,7 @@ async function withUsers(
       ...chooseStore(flags).options,
       apiKeyEnv: flags.keyEnv,
       ...(flags.secretsKey ? { secretsKey: flags.secretsKey } : {}),
+      secretsKeyInDatabase: asFlag(flags.secretsKeyInDatabase),
     }),
   );
   const { services, store } = await openServices(config, options);

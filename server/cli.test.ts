@@ -3,10 +3,12 @@ import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { Client } from "pg";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "./cli";
 import { DEV_USER_EMAIL } from "./cli-commands";
+import { startPostgresTestCluster, type PostgresTestCluster } from "./db/postgres-test-cluster";
 import { client, helloSdl } from "./test-support/http";
 import { serveProcess, type Served } from "./test-support/served";
 
@@ -459,5 +461,85 @@ describe("akash-ref-api CLI", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("akash-ref-api on PostgreSQL keeps the secrets key out of the database", () => {
+  let cluster: PostgresTestCluster;
+  const children: ChildProcess[] = [];
+  before(async () => {
+    cluster = await startPostgresTestCluster();
+  });
+  after(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await cluster.stop();
+  });
+
+  /** The names of the server secrets a database holds (the key itself, if it is there). */
+  async function serverSecretNames(databaseUrl: string): Promise<string[]> {
+    const pg = new Client({ connectionString: databaseUrl });
+    await pg.connect();
+    try {
+      const exists = await pg.query("select to_regclass('server_secrets') as t");
+      if (!exists.rows[0]?.t) return [];
+      return (await pg.query<{ name: string }>("select name from server_secrets order by name")).rows.map(
+        (row) => row.name,
+      );
+    } finally {
+      await pg.end();
+    }
+  }
+
+  test("serve without a secrets key refuses to start, saying how to make one and pass it; --help says so too", async () => {
+    const databaseUrl = await cluster.createDatabase();
+    // A server that does start (the bug) is stopped after a while, failing the exit code check.
+    const refused = await failure(
+      execFileAsync(process.execPath, [CLI, "serve", "--port", "0", "--database-url", databaseUrl], {
+        env: { ...process.env, HOME },
+        timeout: 15_000,
+      }),
+    );
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^akash-ref-api: PostgreSQL needs a secrets key kept outside the database/);
+    assert.match(refused.stderr, /`openssl rand -base64 32`/);
+    assert.match(refused.stderr, /AKASH_REF_SECRETS_KEY/);
+    assert.match(refused.stderr, /--secrets-key-in-database/);
+    assert.equal(refused.stderr.trim().split("\n").length, 1, "one sentence, no stack trace");
+    assert.deepEqual(await serverSecretNames(databaseUrl), [], "no key was generated into the database");
+
+    const help = (await run(process.execPath, [CLI, "serve", "--help"])).stdout.replace(/\s+/g, " ");
+    assert.match(help, /--secrets-key <secret> .*required with --database-url outside --dev/);
+    assert.match(help, /openssl rand -base64 32/);
+    assert.match(help, /--secrets-key-in-database .*a dump carries both/);
+  });
+
+  test("with AKASH_REF_SECRETS_KEY the server serves and the database holds only a check value, never the key", async () => {
+    const databaseUrl = await cluster.createDatabase();
+    const env = { AKASH_REF_SECRETS_KEY: "an operator's key, kept in a secret store" };
+    const served = await serve(["--database-url", databaseUrl, "--dev"], env);
+    children.push(served.child);
+    const key = (await waitForOutput(served, /API key: (\S+)/))[1];
+    assert.equal((await client(served.url, key)("GET", "/v1/sdl-secrets-context")).status, 200);
+    assert.doesNotMatch(served.output(), /KEPT IN THE DATABASE/);
+    assert.deepEqual(await serverSecretNames(databaseUrl), ["secrets_key_check"]);
+    served.child.kill("SIGTERM");
+    await served.exited;
+  });
+
+  test("--dev, and --secrets-key-in-database for a database keyed so before, keep today's key in the database, said loudly at start", async () => {
+    const databaseUrl = await cluster.createDatabase();
+    const dev = await serve(["--database-url", databaseUrl, "--dev"]);
+    children.push(dev.child);
+    assert.match(dev.output(), /secrets key: KEPT IN THE DATABASE \(--dev\), beside the secrets it encrypts/);
+    await waitForOutput(dev, /"level":40,[^\n]*the secrets key is kept in the database/);
+    dev.child.kill("SIGTERM");
+    await dev.exited;
+    assert.deepEqual(await serverSecretNames(databaseUrl), ["secrets_key", "secrets_key_check"]);
+
+    const kept = await serve(["--database-url", databaseUrl], { AKASH_REF_SECRETS_KEY_IN_DATABASE: "1" });
+    children.push(kept.child);
+    assert.match(kept.output(), /KEPT IN THE DATABASE \(--secrets-key-in-database\)/);
+    kept.child.kill("SIGTERM");
+    await kept.exited;
   });
 });

@@ -86,9 +86,14 @@ export interface ServerOptions {
   /**
    * The secret sealed-secret values and the sealing private key are encrypted with (any string;
    * a key is derived from it). Default: generated on first start into the data dir
-   * (`secrets.key`), into the database (PostgreSQL), or per process (in memory).
+   * (`secrets.key`) or per process (in memory); required on PostgreSQL (see secretsKeyInDatabase).
    */
   secretsKey?: string;
+  /**
+   * PostgreSQL without `secretsKey`: keep a generated key in the database, beside the secrets it
+   * encrypts (a dump carries both). Without it (or `dev`), such a start is refused.
+   */
+  secretsKeyInDatabase?: boolean;
   /** pino level; 'silent' in tests (default 'info'). */
   logLevel?: LogLevel;
   /** Where the JSON log lines go (default stdout): an embedding program's own stream, or a test's. */
@@ -115,6 +120,7 @@ export interface ServerConfig {
   funding: FundingMode;
   autoFunding: Required<AutoFundingOptions>;
   secretsKey: string | undefined;
+  secretsKeyInDatabase: boolean;
   logLevel: LogLevel;
 }
 
@@ -158,6 +164,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
       balanceHeadroomUsd: options.autoFunding?.balanceHeadroomUsd ?? 5,
     },
     secretsKey: options.secretsKey || undefined,
+    secretsKeyInDatabase: options.secretsKeyInDatabase ?? false,
     logLevel: options.logLevel ?? "info",
   };
   check(
@@ -312,7 +319,13 @@ export function describeConfig(config: ServerConfig, storeLocation: string): Rec
     idempotencyTtlMs: config.idempotencyTtlMs,
     funding: config.funding,
     ...(config.funding === "auto" ? { autoFunding: config.autoFunding } : {}),
-    secretsKey: config.secretsKey ? "given (not shown)" : "generated into the store",
+    secretsKey: config.secretsKey
+      ? "given (not shown)"
+      : config.databaseUrl
+        ? "kept in the database"
+        : config.dataDir
+          ? "generated into the data dir"
+          : "generated in memory",
     logLevel: config.logLevel,
   };
 }

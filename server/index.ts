@@ -1,5 +1,5 @@
 import "../sdk/node-guard";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
 import {
@@ -69,6 +69,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw error;
   }
+  if (store.kind === "postgres" && !config.secretsKey) logger.warn(SECRETS_KEY_IN_DATABASE_WARNING);
   const services = createServices({
     db: store.db,
     lockRows: store.kind === "postgres",
@@ -89,6 +90,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let server: ServerType;
   try {
     server = await listen(app.fetch, config.host, config.port);
+    server.on("clientError", (error: NodeJS.ErrnoException & { reason?: string }, socket: Socket) =>
+      answerClientError(error, socket, logger),
+    );
   } catch (error) {
     await store.close();
     throw error;
@@ -154,8 +158,13 @@ function secretsKeySource(config: ServerConfig, store: Store) {
     secretsKey: config.secretsKey,
     dataDir: store.kind === "sqlite" ? config.dataDir : undefined,
     shared: store.kind === "postgres",
+    keyInStore: config.dev || config.secretsKeyInDatabase,
   };
 }
+
+/** Said at start when the secrets key sits in the database beside what it encrypts. */
+export const SECRETS_KEY_IN_DATABASE_WARNING =
+  "the secrets key is kept in the database, beside the secrets it encrypts: a dump of the database carries both. Outside development, start every replica with AKASH_REF_SECRETS_KEY (or --secrets-key) instead";
 
 function listen(
   fetch: (request: Request) => Response | Promise<Response>,
@@ -166,6 +175,41 @@ function listen(
     const server = serve({ fetch, hostname, port }, () => resolveListen(server));
     server.once("error", reject);
   });
+}
+
+/** What Node answers a request its parser rejects, by the parser's error code (else 400). */
+const PARSER_STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "Request Header Fields Too Large"],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "Payload Too Large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request Timeout"],
+};
+
+/**
+ * A request Node's HTTP parser rejected (malformed request line, bad header characters, invalid
+ * chunked encoding, headers too large, too slow): answered as Node's own handler answers it, and
+ * logged as what the client got, with the parser's reason, rather than reaching the app, whose
+ * request, if its headers had already arrived, then ends as an aborted one (see errors.ts).
+ */
+function answerClientError(
+  error: NodeJS.ErrnoException & { reason?: string },
+  socket: Socket,
+  logger: Logger,
+): void {
+  // A client that went away gets nothing, and there is nothing to tell about it.
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, text] = PARSER_STATUS[error.code ?? ""] ?? [400, "Bad Request"];
+  // As Node does: answer only when no response to this connection's current request has begun.
+  const current = (socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage;
+  const answered = !current?.headersSent;
+  if (answered) socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`);
+  logger.warn(
+    { status: answered ? status : undefined, code: error.code, reason: error.reason ?? error.message },
+    `malformed request${answered ? `: answered ${status}` : ""} (rejected by the HTTP parser)`,
+  );
+  socket.destroy();
 }
 
 async function shutdown(server: ServerType, store: Store, logger: Logger): Promise<void> {

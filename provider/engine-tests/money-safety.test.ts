@@ -184,10 +184,13 @@ for (const store of ["sqlite", "postgres"] as const) {
     });
 
     test("restarted on the same store, the next up converges: as many active deployments as in state", async () => {
-      let storeOptions: { dataDir?: string; databaseUrl?: string };
+      let storeOptions: { dataDir?: string; databaseUrl?: string; secretsKey?: string };
       if (store === "postgres") {
         cluster = await startPostgresTestCluster();
-        storeOptions = { databaseUrl: await cluster.createDatabase() };
+        storeOptions = {
+          databaseUrl: await cluster.createDatabase(),
+          secretsKey: "money-safety-secrets-key",
+        };
       } else {
         const dir = mkdtempSync(path.join(tmpdir(), "akash-crash-"));
         dirs.push(dir);

@@ -1,6 +1,6 @@
 // API keys: /v1/api-keys (live) and /v1/users/api-keys (AEP-63). The full key appears only once.
 import { z } from "zod";
-import { DateTimeStringSchema, dataEnvelope } from "./common";
+import { DateTimeStringSchema, dataEnvelope, withoutNul } from "./common";
 
 export const ApiKeyIdParamsSchema = z.object({
   id: z.uuid().meta({ description: "API key id (uuid)" }),
@@ -32,7 +32,7 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 
 export const CreateApiKeyBodySchema = dataEnvelope(
   z.object({
-    name: z.string().meta({ description: "A label for the key", example: "CI pipeline" }),
+    name: withoutNul(z.string()).meta({ description: "A label for the key", example: "CI pipeline" }),
     expiresAt: z.iso
       .datetime({ offset: true })
       .refine((value) => Date.parse(value) > Date.now(), "Expiration date must be in the future")
@@ -42,7 +42,7 @@ export const CreateApiKeyBodySchema = dataEnvelope(
 );
 export type CreateApiKeyBody = z.input<typeof CreateApiKeyBodySchema>;
 
-export const UpdateApiKeyBodySchema = dataEnvelope(z.object({ name: z.string().optional() }));
+export const UpdateApiKeyBodySchema = dataEnvelope(z.object({ name: withoutNul(z.string()).optional() }));
 export type UpdateApiKeyBody = z.input<typeof UpdateApiKeyBodySchema>;
 
 export const ApiKeyListResponseSchema = dataEnvelope(z.array(ApiKeySchema));

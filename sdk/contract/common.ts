@@ -20,6 +20,17 @@ export const DseqStringSchema = z
   .string()
   .meta({ pattern: "^\\d+$", description: "Deployment sequence number" });
 
+/**
+ * Text the API stores or searches. PostgreSQL's text cannot hold a NUL character (U+0000) and
+ * SQLite's can: both stores refuse it here, in the contract, with the same 400 naming the field.
+ */
+export const NUL_MESSAGE = "must not contain the NUL character (U+0000)";
+
+/** `schema` refusing any string with a NUL character (see NUL_MESSAGE). */
+export function withoutNul<T extends z.ZodString>(schema: T): T {
+  return schema.refine((value) => !value.includes("\0"), NUL_MESSAGE) as T;
+}
+
 /** An Akash account address (bech32, `akash1...`). Lenient on length so simulated addresses pass. */
 export const AkashAddressSchema = z
   .string()

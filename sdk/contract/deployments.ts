@@ -11,6 +11,7 @@ import {
   SuccessSchema,
   UsdNumberSchema,
   dataEnvelope,
+  withoutNul,
 } from "./common";
 
 export const DseqParamsSchema = z.object({ dseq: DseqSchema });
@@ -215,7 +216,7 @@ export const ListDeploymentsQuerySchema = z.object({
     .enum(["active", "closed"])
     .optional()
     .meta({ description: "Which deployments to list (default active); closed serves the archive" }),
-  search: z.string().trim().max(MAX_DEPLOYMENT_NAME_LENGTH).optional().meta({
+  search: withoutNul(z.string().trim().max(MAX_DEPLOYMENT_NAME_LENGTH)).optional().meta({
     description: "Case-insensitive substring of the name or the dseq; total/hasMore describe the matches",
   }),
   reverse: z
@@ -243,12 +244,9 @@ export const DeploymentPageSchema = z.object({
 export type DeploymentPage = z.infer<typeof DeploymentPageSchema>;
 
 /** A deployment name as requests carry it: trimmed, 1 to 256 characters. */
-export const DeploymentNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(MAX_DEPLOYMENT_NAME_LENGTH)
-  .meta({ description: "Name shown wherever the deployment is listed" });
+export const DeploymentNameSchema = withoutNul(z.string().trim().min(1).max(MAX_DEPLOYMENT_NAME_LENGTH)).meta(
+  { description: "Name shown wherever the deployment is listed" },
+);
 
 /** The longest runtime limit a create (or one extension) can ask for, in hours. */
 export const MAX_RUNTIME_LIMIT_INCREMENT_HOURS = 48;

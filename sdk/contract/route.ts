@@ -31,7 +31,10 @@ export interface RouteDefinition {
   retrySafe: boolean;
   /** True for creates that spend money; the client sends an Idempotency-Key with them. */
   idempotencyKey?: boolean;
-  /** Answered without an API key (documented without security requirements). */
+  /**
+   * Answered without an API key (documented without security requirements), at least in one form:
+   * `GET /v1/balances` with `?address=` (without it, the caller's, which needs a key).
+   */
   public?: boolean;
 }
 

@@ -442,12 +442,15 @@ export const routes = {
     method: "get",
     path: "/v1/balances",
     summary: "Get user balances",
+    description:
+      "The caller's balances, or with `?address=` any wallet's, which needs no key (documented without security requirements, as the live API documents it).",
     tags: ["Wallet"],
     query: BalancesQuerySchema,
     successStatus: 200,
     response: BalancesResponseSchema,
     errorStatuses: [400, 401, 404],
     retrySafe: true,
+    public: true,
   }),
   listWallets: defineRoute({
     operationId: "listWallets",

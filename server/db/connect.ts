@@ -45,6 +45,7 @@ export interface Store {
 export const SQLITE_FILE_NAME = "akash-ref-api.sqlite";
 
 const PG_INT8_OID = 20;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Opens the store the options name and migrates it to the latest schema. */
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -98,6 +99,9 @@ async function openPostgres(databaseUrl: string, serve: boolean): Promise<Store>
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
+    // A database that does not answer (a failover to a host that drops packets) fails a request
+    // with a 503 after this long rather than holding it until the OS gives up on the connection.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // BIGINT columns hold epoch milliseconds and micro-units, all far below 2^53.
     types: {
       getTypeParser: (oid: number, format?: string) =>
@@ -106,12 +110,19 @@ async function openPostgres(databaseUrl: string, serve: boolean): Promise<Store>
           : pg.types.getTypeParser(oid, format as "text"),
     },
   });
-  // An idle client losing its connection must not crash the server; the next query reconnects.
+  // A client losing its connection (a restart, a failover) must not crash the server, idle in the
+  // pool or checked out: pg emits 'error' on a checked-out client that has no listener of the
+  // pool's then, for a connection lost between two queries of a transaction. The query that was
+  // running, or the next one, fails with the error (answered 503, see store-unavailable.ts), the
+  // pool drops the client on release, and the next request connects again.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Database>({ dialect: joinableTransactions(new PostgresDialect({ pool })) });
   let version: PostgresContentVersion | undefined;
   if (serve) {
-    version = new PostgresContentVersion(() => new pg.Client({ connectionString: databaseUrl }));
+    version = new PostgresContentVersion(
+      () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }),
+    );
   }
   return {
     db,

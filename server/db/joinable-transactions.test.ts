@@ -70,4 +70,29 @@ describeEachStore("joinable transactions", (store) => {
       "pg warns when a client is given a query while it runs one",
     );
   });
+
+  test("a query beside one that failed, in a Promise.all, never commits outside the rolled-back scope", async () => {
+    await sql`delete from scratch`.execute(db);
+    const slow = () =>
+      sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000) select count(*) from n`.execute(
+        db,
+      );
+    let beside: Promise<unknown> | undefined;
+    await assert.rejects(
+      inOneTransaction(db, async () => {
+        beside = (async () => {
+          await slow();
+          await insert(5);
+        })();
+        await Promise.all([beside, Promise.reject(new Error("fails"))]);
+      }),
+      /fails/,
+    );
+    // It either joined the scope before its rollback or was refused after it: never on its own.
+    await beside?.catch((error: unknown) => assert.match(String(error), /already ended/));
+    assert.deepEqual(await values(), [], "the insert beside the failure did not commit");
+    // The connection went back to the pool once, after the slow query: the store still works.
+    await inOneTransaction(db, () => insert(2));
+    assert.deepEqual(await values(), [2]);
+  });
 });

@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import {
   CompiledQuery,
+  type AbortableOperationOptions,
   type DatabaseConnection,
   type Dialect,
   type DialectAdapter,
   type Driver,
   type Kysely,
+  type QueryResult,
   type Transaction,
   type TransactionSettings,
 } from "kysely";
@@ -16,14 +18,53 @@ import {
  * a `transaction()` opened there is a savepoint inside it.
  */
 interface Scope {
+  /** The scope's own transaction's connection, from its begin to its commit or rollback. */
   connection?: DatabaseConnection;
+  /** The scope's transaction has ended: a query of its context after that cannot join it. */
+  ended: boolean;
   /**
    * One use of the connection at a time (a query, or a joined transaction from begin to end), as
    * Kysely does for a transaction's own queries: pg stops queueing concurrent queries in version 9.
+   * The scope's commit or rollback takes it too, so it waits for what still runs on the connection
+   * (a query beside one that failed, in a Promise.all) rather than releasing it under that query.
    */
   inUse: Lock;
-  /** A joined transaction is open (its savepoint), rather than only the scope's own. */
-  joined: boolean;
+}
+
+/**
+ * The scope's connection lent to one query or joined transaction of its context: released by
+ * handing the turn back, never to the pool, and unusable once the scope's transaction has ended
+ * (its connection may be serving another request by then).
+ */
+class Joined implements DatabaseConnection {
+  constructor(
+    readonly scope: Scope,
+    readonly connection: DatabaseConnection,
+  ) {}
+
+  executeQuery<R>(query: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
+    this.#check();
+    return this.connection.executeQuery(query, options);
+  }
+
+  streamQuery<R>(
+    query: CompiledQuery,
+    chunkSize: number,
+    options?: AbortableOperationOptions,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    this.#check();
+    return this.connection.streamQuery(query, chunkSize, options);
+  }
+
+  #check(): void {
+    if (this.scope.connection !== this.connection) throw new TransactionEndedError();
+  }
+}
+
+class TransactionEndedError extends Error {
+  constructor() {
+    super("the transaction this query was to join has already ended");
+  }
 }
 
 type AbortableOptions = Parameters<Driver["init"]>[0];
@@ -42,7 +83,7 @@ export function inOneTransaction<DB, T>(
   db: Kysely<DB>,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  const scope: Scope = { inUse: new Lock(), joined: false };
+  const scope: Scope = { ended: false, inUse: new Lock() };
   return scopes.run(scope, () =>
     db.transaction().execute(async (trx) => {
       if (scope.connection === undefined) {
@@ -95,8 +136,12 @@ class JoiningDriver implements Driver {
     const scope = scopes.getStore();
     if (scope?.connection) {
       await scope.inUse.lock();
-      return scope.connection;
+      const connection = scope.connection;
+      if (connection) return new Joined(scope, connection);
+      scope.inUse.unlock();
+      throw new TransactionEndedError();
     }
+    if (scope?.ended) throw new TransactionEndedError();
     await this.#single?.lock();
     try {
       return await this.#inner.acquireConnection(options);
@@ -107,8 +152,7 @@ class JoiningDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection, options?: AbortableOptions): Promise<void> {
-    const scope = this.#scopeOf(connection);
-    if (scope) return scope.inUse.unlock();
+    if (connection instanceof Joined) return connection.scope.inUse.unlock();
     try {
       await this.#inner.releaseConnection(connection, options);
     } finally {
@@ -117,49 +161,49 @@ class JoiningDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const scope = this.#scopeOf(connection);
-    if (scope) {
+    if (connection instanceof Joined) {
       await connection.executeQuery(CompiledQuery.raw(`savepoint ${SAVEPOINT}`));
-      scope.joined = true;
       return;
     }
     await this.#inner.beginTransaction(connection, settings);
     const starting = scopes.getStore();
     // The scope's own transaction: what runs in its context from now on joins it.
-    if (starting && starting.connection === undefined) starting.connection = connection;
+    if (starting && starting.connection === undefined && !starting.ended) starting.connection = connection;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const scope = this.#scopeOf(connection);
-    if (scope?.joined) return this.#endJoined(scope, connection, [`release savepoint ${SAVEPOINT}`]);
-    await this.#inner.commitTransaction(connection);
-    if (scope) scope.connection = undefined;
+    if (connection instanceof Joined) {
+      await connection.executeQuery(CompiledQuery.raw(`release savepoint ${SAVEPOINT}`));
+      return;
+    }
+    await this.#ending(connection, () => this.#inner.commitTransaction(connection));
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const scope = this.#scopeOf(connection);
-    if (scope?.joined) {
-      return this.#endJoined(scope, connection, [
-        `rollback to savepoint ${SAVEPOINT}`,
-        `release savepoint ${SAVEPOINT}`,
-      ]);
+    if (connection instanceof Joined) {
+      await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint ${SAVEPOINT}`));
+      await connection.executeQuery(CompiledQuery.raw(`release savepoint ${SAVEPOINT}`));
+      return;
     }
-    if (scope) scope.connection = undefined;
-    await this.#inner.rollbackTransaction(connection);
+    await this.#ending(connection, () => this.#inner.rollbackTransaction(connection));
+  }
+
+  /** Ends a transaction; the scope's own ends once nothing else runs on its connection. */
+  async #ending(connection: DatabaseConnection, end: () => Promise<void>): Promise<void> {
+    const scope = scopes.getStore();
+    if (scope?.connection !== connection) return end();
+    await scope.inUse.lock();
+    try {
+      await end();
+    } finally {
+      scope.connection = undefined;
+      scope.ended = true;
+      scope.inUse.unlock();
+    }
   }
 
   destroy(options?: AbortableOptions): Promise<void> {
     return this.#inner.destroy(options);
-  }
-
-  #scopeOf(connection: DatabaseConnection): Scope | undefined {
-    const scope = scopes.getStore();
-    return scope?.connection === connection ? scope : undefined;
-  }
-
-  async #endJoined(scope: Scope, connection: DatabaseConnection, statements: string[]): Promise<void> {
-    scope.joined = false;
-    for (const statement of statements) await connection.executeQuery(CompiledQuery.raw(statement));
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,12 @@ import pg from "pg";
 export interface PostgresTestCluster {
   /** URL of a fresh, empty database on the cluster. */
   createDatabase(): Promise<string>;
+  /** `pg_ctl restart -m fast`: every connection is terminated (57P01), then the cluster is back. */
+  restart(): void;
+  /** kill -9 of the postmaster, as a crashed host or a failover leaves the database: start() brings it back. */
+  crash(): Promise<void>;
+  /** Starts the cluster again after crash(), on the same port and data. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,8 +41,7 @@ export async function startPostgresTestCluster(): Promise<PostgresTestCluster> {
 
   const dataDir = join(dir, "data");
   const port = await freePort();
-  try {
-    run("initdb", ["-D", dataDir, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync"]);
+  const pgCtl = (...args: string[]) =>
     run("pg_ctl", [
       "-D",
       dataDir,
@@ -45,8 +50,11 @@ export async function startPostgresTestCluster(): Promise<PostgresTestCluster> {
       "-w",
       "-o",
       `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`,
-      "start",
+      ...args,
     ]);
+  try {
+    run("initdb", ["-D", dataDir, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync"]);
+    pgCtl("start");
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
@@ -69,6 +77,28 @@ export async function startPostgresTestCluster(): Promise<PostgresTestCluster> {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    restart() {
+      pgCtl("-m", "fast", "restart");
+    },
+    async crash() {
+      const pid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      process.kill(pid, "SIGKILL");
+      while (isRunning(pid)) await sleep(10);
+    },
+    async start() {
+      // The killed postmaster's backends notice its death and exit on their own, but until the
+      // last one has, a new postmaster refuses the shared memory they hold: retry for a while.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          pgCtl("start");
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await sleep(100);
+        }
+      }
     },
     async stop() {
       try {
@@ -99,6 +129,17 @@ function postgresUid(): { uid: number; gid: number } {
     throw new Error(`running as root needs the 'postgres' OS user to start PostgreSQL: ${INSTALL_HINT}`);
   }
 }
+
+/** Alive and not a zombie waiting to be reaped (Linux). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -17,6 +17,12 @@ import { homeRoute } from "./routes/home";
 import { statusRoute } from "./routes/status";
 import { swaggerUiRoutes } from "./swagger-ui";
 
+/** An unreachable database's error in a few words (its code and message, no stack: many may follow). */
+function describeCause(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return [code, message].filter((part) => typeof part === "string" && part !== "").join(" ");
+}
+
 export interface AppOptions {
   config: ServerConfig;
   services: Services;
@@ -64,9 +70,20 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     });
   }
   app.onError((error, c) =>
-    errorResponse(error, c, (unexpected) =>
-      logger.error({ reqId: c.get("requestId"), err: unexpected }, "unhandled error"),
-    ),
+    errorResponse(error, c, {
+      aborted: (cause) =>
+        logger.info(
+          { reqId: c.get("requestId"), cause: describeCause(cause) },
+          "request aborted: its connection closed before the body was complete",
+        ),
+      unavailable: (cause) =>
+        logger.warn(
+          { reqId: c.get("requestId"), cause: describeCause(cause) },
+          "store unavailable: answered 503",
+        ),
+      unexpected: (unexpected) =>
+        logger.error({ reqId: c.get("requestId"), err: unexpected }, "unhandled error"),
+    }),
   );
   app.notFound((c) => c.json(new ApiError(404, `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
 

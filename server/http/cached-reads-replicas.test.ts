@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { startPostgresTestCluster, type PostgresTestCluster } from "../db/postgres-test-cluster";
 import { client, helloSdl, type Caller } from "../test-support/http";
 import { serveProcess, type Served } from "../test-support/served";
+import { TEST_SECRETS_KEY } from "../test-support/stores";
 
 const CLI = join(__dirname, "..", "cli.js");
 
@@ -37,7 +38,8 @@ describe("cached reads across PostgreSQL replicas", () => {
       databaseUrl,
     ]);
     key = /API key \(shown once\): (\S+)/.exec(created.stdout)?.[1] ?? "";
-    for (let i = 0; i < 2; i += 1) replicas.push(await serveProcess(["--database-url", databaseUrl]));
+    const env = { ...process.env, AKASH_REF_SECRETS_KEY: TEST_SECRETS_KEY };
+    for (let i = 0; i < 2; i += 1) replicas.push(await serveProcess(["--database-url", databaseUrl], env));
     first = client(replicas[0]?.url ?? "", key);
     second = client(replicas[1]?.url ?? "", key);
   });

@@ -2,7 +2,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { isStoreUnavailable } from "../db/store-unavailable";
 import { DomainError, type DomainErrorKind } from "../services/errors";
+import type { AppEnv } from "./app-env";
 
 /**
  * An error answered with the live API's body `{error, message, code, type, data?}` (contract §4):
@@ -114,10 +116,38 @@ export function validationError(error: ZodError): ApiError {
 }
 
 /**
- * Hono error handler: known errors keep their status and body, a service's failure gets the status
- * of its kind, anything else is a logged 500.
+ * Whether the request's own stream failed: reading its body then fails with Node's "aborted"
+ * (ECONNRESET), which is neither a bug nor the database's.
  */
-export function errorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void): Response {
+function requestAborted(c: Context<AppEnv>): boolean {
+  const incoming = c.env?.incoming;
+  return incoming !== undefined && !incoming.complete && incoming.destroyed;
+}
+
+/** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_S = 1;
+
+export const STORE_UNAVAILABLE_MESSAGE =
+  "The store is unavailable (its database does not answer); retry shortly";
+
+/** How the error handler reports what it answers for a failure that is not the request's fault. */
+export interface ErrorLog {
+  /**
+   * The request's connection closed before its body was complete (the client went away, or Node's
+   * parser rejected the rest, which answered it): answered 400, if anyone is still there to read it.
+   */
+  aborted(error: unknown): void;
+  /** The database could not be reached: answered 503, worth a warning, not an alarm. */
+  unavailable(error: unknown): void;
+  /** Anything else not known: a bug, answered 500. */
+  unexpected(error: unknown): void;
+}
+
+/**
+ * Hono error handler: known errors keep their status and body, a service's failure gets the status
+ * of its kind, an unreachable database is a 503 with Retry-After, anything else is a logged 500.
+ */
+export function errorResponse(error: unknown, c: Context<AppEnv>, log: ErrorLog): Response {
   if (error instanceof ApiError) return c.json(error.toBody(), error.status);
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
@@ -133,7 +163,17 @@ export function errorResponse(error: unknown, c: Context, onUnexpected: (error: 
         : error.message || "Bad request";
     return c.json(new ApiError(status, message).toBody(), status);
   }
-  onUnexpected(error);
+  if (requestAborted(c)) {
+    log.aborted(error);
+    const message = "The request's connection closed before its body was complete";
+    return c.json(new ApiError(400, message, { code: "request_aborted" }).toBody(), 400);
+  }
+  if (isStoreUnavailable(error)) {
+    log.unavailable(error);
+    c.header("Retry-After", String(STORE_UNAVAILABLE_RETRY_AFTER_S));
+    return c.json(new ApiError(503, STORE_UNAVAILABLE_MESSAGE, { code: "store_unavailable" }).toBody(), 503);
+  }
+  log.unexpected(error);
   return c.json(
     {
       error: "InternalServerError",

@@ -13,7 +13,7 @@ import { describeEachStore, type StoreName } from "../test-support/stores";
 const CLI = join(__dirname, "..", "cli.js");
 const CREATE = { data: { sdl: helloSdl(), deposit: 5 } };
 
-type StoreOptions = Pick<ServerOptions, "dataDir" | "databaseUrl">;
+type StoreOptions = Pick<ServerOptions, "dataDir" | "databaseUrl" | "secretsKey">;
 
 /** `akash-ref-api serve` in a child process on the store; resolves once it listens. */
 async function serveChild(store: StoreOptions): Promise<{ child: ChildProcess; url: string }> {
@@ -22,6 +22,7 @@ async function serveChild(store: StoreOptions): Promise<{ child: ChildProcess; u
     : ["--data-dir", store.dataDir ?? ""];
   const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...where], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...(store.secretsKey ? { AKASH_REF_SECRETS_KEY: store.secretsKey } : {}) },
   });
   children.push(child);
   let output = "";

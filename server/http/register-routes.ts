@@ -11,15 +11,14 @@ import { jsonResponse } from "./request-id";
 import type { Handlers, RouteHandler } from "./route-handler";
 
 /**
- * Operations that answer anonymous callers too: the live balances endpoint takes `?address=`, and
- * public routes (the funding configuration) need no key at all.
+ * Operations that answer anonymous callers: the contract's public routes (the funding
+ * configuration; the balances of `?address=`, whose handler wants a key without one).
  */
-const ANONYMOUS_ALLOWED: ReadonlySet<OperationId> = new Set([
-  "getBalances",
-  ...(Object.values(routes) as RouteDefinition[])
+const ANONYMOUS_ALLOWED: ReadonlySet<OperationId> = new Set(
+  (Object.values(routes) as RouteDefinition[])
     .filter((r) => r.public)
     .map((r) => r.operationId as OperationId),
-]);
+);
 
 export const SECURITY: Record<string, string[]>[] = [{ ApiKeyAuth: [] }, { BearerAuth: [] }];
 

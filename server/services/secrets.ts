@@ -74,14 +74,30 @@ export interface SecretsKeySource {
   secretsKey?: string | undefined;
   /** SQLite data dir: without a secret, the key is generated into `secrets.key` there. */
   dataDir?: string | undefined;
-  /** A store other processes share (PostgreSQL): without a secret, the key is kept in the database. */
+  /** A store other processes share (PostgreSQL): it needs a secret, unless `keyInStore`. */
   shared: boolean;
+  /**
+   * A shared store without a secret keeps a generated key in the database, beside the ciphertext
+   * it protects (`--dev`, or `--secrets-key-in-database` for a database an earlier version keyed so).
+   */
+  keyInStore?: boolean | undefined;
+}
+
+/** How to give a PostgreSQL store its secrets key: the message of a start refused without one. */
+export const SECRETS_KEY_REQUIRED_MESSAGE =
+  "PostgreSQL needs a secrets key kept outside the database, or a dump of the database carries the stored secrets and the key that decrypts them: " +
+  "make one with `openssl rand -base64 32`, keep it in your secret store, and start every replica (and `sealing-key rotate`) with it in AKASH_REF_SECRETS_KEY " +
+  "(or --secrets-key, which `ps` shows). --dev keeps a generated key in the database instead; so does --secrets-key-in-database, for a database whose secrets an earlier version encrypted with a key kept there.";
+
+export class SecretsKeyRequiredError extends RangeError {
+  override readonly name = "SecretsKeyRequiredError";
 }
 
 /**
  * The server's secrets key (32 bytes): derived from `--secrets-key`, else generated on first start
- * into the data dir (SQLite), the database (PostgreSQL: replicas share it) or memory. A check value
- * in the store makes a different key fail at start instead of leaving stored secrets unreadable.
+ * into the data dir (SQLite) or memory; PostgreSQL refuses to start without one, unless told to keep
+ * a generated key in the database (replicas then share it). A check value in the store makes a
+ * different key fail at start instead of leaving stored secrets unreadable.
  */
 export async function loadSecretsKey(
   db: Kysely<Database>,
@@ -99,6 +115,7 @@ export async function loadSecretsKey(
     key = dataDirKey(source.dataDir);
     origin = `the generated ${join(source.dataDir, SECRETS_KEY_FILE)}`;
   } else if (source.shared) {
+    if (!source.keyInStore) throw new SecretsKeyRequiredError(SECRETS_KEY_REQUIRED_MESSAGE);
     key = Buffer.from(
       await ensureServerSecret(db, STORED_SECRETS_KEY, randomBytes(32).toString("base64url"), now),
       "base64url",

@@ -7,10 +7,16 @@ import { startServer, type RunningServer, type ServerOptions } from "../index";
 
 export type StoreName = "sqlite" | "postgres";
 
+/** The secrets key of the tests' PostgreSQL stores (kept outside the database, as it must be). */
+export const TEST_SECRETS_KEY = "test-secrets-key-kept-outside-the-database";
+
 export interface StoreUnderTest {
   name: StoreName;
-  /** Store options for a fresh, empty store (a new temp dir or a new database). */
-  freshStore(): Promise<Pick<ServerOptions, "dataDir" | "databaseUrl">>;
+  /**
+   * Store options for a fresh, empty store (a new temp dir or a new database, with the secrets
+   * key a PostgreSQL store needs).
+   */
+  freshStore(): Promise<Pick<ServerOptions, "dataDir" | "databaseUrl" | "secretsKey">>;
   /** A server on a fresh store; closed after the suite. */
   start(options?: ServerOptions): Promise<RunningServer>;
 }
@@ -40,7 +46,7 @@ export function describeEachStore(title: string, suite: (store: StoreUnderTest) 
         async freshStore() {
           if (name === "postgres") {
             if (!cluster) throw new Error("the PostgreSQL test cluster did not start");
-            return { databaseUrl: await cluster.createDatabase() };
+            return { databaseUrl: await cluster.createDatabase(), secretsKey: TEST_SECRETS_KEY };
           }
           const dir = mkdtempSync(join(tmpdir(), "akash-ref-sqlite-"));
           dirs.push(dir);

@@ -3,7 +3,9 @@ import { after, before, describe, test } from "node:test";
 import { ManualClock } from "../../market";
 import { startServer, type RunningServer } from "../../index";
 import { LAST_USED_THROTTLE_MS } from "../../services/api-keys";
+import { NUL_MESSAGE } from "../../../sdk/contract";
 import { client } from "../../test-support/http";
+import { describeEachStore } from "../../test-support/stores";
 
 describe("API keys", () => {
   const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1) });
@@ -146,5 +148,27 @@ describe("API keys", () => {
     assert.equal((await api("PATCH", `/v1/api-keys/${theirs}`, { data: { name: "x" } })).status, 404);
     assert.equal((await api("DELETE", `/v1/api-keys/${theirs}`)).status, 404);
     assert.equal((await other("GET", `/v1/api-keys/${theirs}`)).status, 200);
+  });
+});
+
+describeEachStore("API key names", (store) => {
+  test("a NUL character in a key's name is a 400 naming the field, on both stores, and nothing is stored", async () => {
+    const server = await store.start();
+    const api = client(server.url, (await server.createUser("nul-keys@example.com", 10)).apiKey);
+    const created = await api("POST", "/v1/api-keys", { data: { name: "kept" } });
+    const refused = [
+      await api("POST", "/v1/api-keys", { data: { name: "ci\u0000" } }),
+      await api("PATCH", `/v1/api-keys/${created.body.data.id}`, { data: { name: "ci\u0000" } }),
+    ];
+    for (const answer of refused) {
+      assert.equal(answer.status, 400, answer.text);
+      assert.equal(answer.body.code, "validation_error");
+      assert.deepEqual(
+        answer.body.data.map((issue: { path: unknown; message: string }) => [issue.path, issue.message]),
+        [[["data", "name"], NUL_MESSAGE]],
+      );
+    }
+    const names = (await api("GET", "/v1/api-keys")).body.data.map((k: { name: string }) => k.name);
+    assert.deepEqual(names.sort(), ["default", "kept"].sort());
   });
 });

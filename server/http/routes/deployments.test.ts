@@ -3,7 +3,15 @@ import { after, before, describe, test } from "node:test";
 import { startServer, type RunningServer } from "../../index";
 import { ManualClock } from "../../market";
 import { TWO_GROUP_SDL } from "../../market/testing/sdl-fixtures";
-import { client, createDeployment, helloSdl, leaseFirstBids, type Caller } from "../../test-support/http";
+import { NUL_MESSAGE } from "../../../sdk/contract";
+import {
+  client,
+  createDeployment,
+  helloSdl,
+  leaseFirstBids,
+  type Answer,
+  type Caller,
+} from "../../test-support/http";
 import { describeEachStore } from "../../test-support/stores";
 
 const START = Date.UTC(2026, 0, 1);
@@ -273,6 +281,39 @@ describeEachStore("names, search, deployment names and PATCH", (store) => {
     assert.equal((await api("GET", "/v1/deployment-names?dseq=042")).status, 400, "canonical dseqs only");
     const many = Array.from({ length: 101 }, (_, i) => `dseq=${i + 1}`).join("&");
     assert.equal((await api("GET", `/v1/deployment-names?${many}`)).status, 400);
+  });
+
+  test("a NUL character in a name or a search is a 400 naming the field, on both stores, and nothing is stored", async () => {
+    const server = await store.start({ clock: new ManualClock({ startMs: START }) });
+    const api = client(server.url, (await server.createUser("nul@example.com", 100)).apiKey);
+    const created = await api("POST", "/v1/deployments", {
+      data: { sdl: helloSdl(), deposit: 5, name: "kept" },
+    });
+    const { dseq } = created.body.data;
+    const refusedAt = (answer: Answer, path: (string | number)[]) => {
+      assert.equal(answer.status, 400, answer.text);
+      assert.equal(answer.body.code, "validation_error");
+      assert.deepEqual(
+        answer.body.data.map((issue: { path: unknown; message: string }) => [issue.path, issue.message]),
+        [[path, NUL_MESSAGE]],
+      );
+    };
+    const named = "web\u0000prod";
+    refusedAt(await api("POST", "/v1/deployments", { data: { sdl: helloSdl(), deposit: 5, name: named } }), [
+      "data",
+      "name",
+    ]);
+    refusedAt(await api("PATCH", `/v1/deployments/${dseq}`, { data: { name: named } }), ["data", "name"]);
+    refusedAt(await api("PUT", `/v1/deployments/${dseq}`, { data: { sdl: helloSdl(), name: named } }), [
+      "data",
+      "name",
+    ]);
+    refusedAt(await api("GET", `/v1/deployments?search=${encodeURIComponent(named)}`), ["search"]);
+
+    const listed = (await api("GET", "/v1/deployments")).body.data;
+    assert.equal(listed.pagination.total, 1, "no deployment was made");
+    assert.equal((await api("GET", `/v1/deployments/${dseq}`)).body.data.name, "kept");
+    assert.equal((await api("GET", "/v1/balances")).body.data.balance, 95_000_000, "no money moved");
   });
 
   test("PATCH: per-service changes sent to the lease, guarded by ifManifestVersion, an identical retry succeeds", async () => {
