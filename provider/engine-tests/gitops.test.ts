@@ -228,7 +228,7 @@ test("gitops: preview, merge, up; the scheduled check names each out-of-band cha
     // An unreachable API or a refused key is an error (exit 1), never "no drift" nor "all gone".
     for (const [what, extra, said] of [
       ["a refused key", { AKASH_API_KEY: `ac.sk.local.${"0".repeat(64)}` }, /refused the API key/],
-      ["an unreachable API", { AKASH_API_URL: "http://127.0.0.1:9" }, /does not answer as an Akash Console/],
+      ["an unreachable API", { AKASH_API_URL: "http://127.0.0.1:9" }, /is unavailable right now/],
     ] as const) {
       const failed = await stage("drift", extra);
       assert.equal(failed.code, 1, `${what}:\n${failed.output}`);

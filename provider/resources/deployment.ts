@@ -620,7 +620,8 @@ export const deploymentHandlers: ResourceHandlers<DeploymentInputs, DeploymentOu
           }
           if (journal?.unsavedOf(rootKey).includes(created.dseq)) {
             ctx.log.warn(
-              `deployment ${created.dseq} was made for this resource by a run that was interrupted before the engine saved it; adopting it`,
+              `deployment ${created.dseq} was made for this resource by a run that was interrupted before the engine saved it; adopting it ` +
+                "(afterwards `pulumi refresh --yes --clear-pending-creates` clears the engine's warning about that interrupted create)",
             );
           }
           journal?.record(created.dseq, rootKey);
