@@ -9,6 +9,7 @@ import { MISSING_KEY_MESSAGE, type ProviderSettings } from "../config";
 import { createApi, type AkashApi } from "../resources/api";
 import { fileJournal, machineCreates, stateMarks } from "../resources/creation-journal";
 import type { HandlerContext, Logger } from "../resources/handler";
+import { describeRetryWait } from "./retry-log";
 
 /** Beside the CLI's own files (PULUMI_HOME): one small file per stack identity, and what stacks share. */
 const journalDir = () =>
@@ -25,6 +26,8 @@ function journalFile(scope: string): string {
 
 export class ApiSession {
   private api: AkashApi | undefined;
+  /** The logger of the latest operation: the client's waits between attempts are told there. */
+  private log: Logger | undefined;
   private readonly marks = stateMarks(path.join(journalDir(), "in-state"));
   private readonly creates = machineCreates(path.join(journalDir(), "in-flight"));
 
@@ -40,6 +43,7 @@ export class ApiSession {
    * `verify: false` (checks, which run during preview and must work offline) skips that request.
    */
   async context(log: Logger, { verify = true } = {}): Promise<HandlerContext> {
+    this.log = log;
     if (!this.api) {
       const { apiKey, baseUrl, trustIdempotencyKey } = this.settings;
       if (!apiKey) throw new Error(MISSING_KEY_MESSAGE);
@@ -49,6 +53,7 @@ export class ApiSession {
           ...(baseUrl ? { baseUrl } : {}),
           trustIdempotencyKey,
           userAgent: "pulumi-akash",
+          onRetryWait: (wait) => this.log?.info(describeRetryWait(wait)),
         }),
         { replaysIdempotencyKey: trustIdempotencyKey },
       );
