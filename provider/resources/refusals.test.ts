@@ -52,6 +52,28 @@ describe("a change PATCH cannot make is a replacement at preview (never sent: th
   });
 });
 
+describe("409 deployment_definition_changed", () => {
+  let ref: ReferenceApi;
+  before(async () => (ref = await referenceApi({ refusals: { codes: true } })));
+  after(() => ref.close());
+
+  test("a PATCH that lost to a change made elsewhere changes nothing and says to refresh", async () => {
+    const { id, outs } = await deploy(ref);
+    await ref.client.patchDeployment(id, { services: { web: { image: "nginx:changed-elsewhere" } } });
+    const inputs = { sdl: nginxSdl("nginx:1.27"), deposit: 5, creationKey: outs.creationKey };
+    const error = await deploymentHandlers.update(ref.context(), id, outs, inputs).then(
+      () => assert.fail("the stale patch must fail"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /changed outside Pulumi since the last refresh.*so nothing was changed/);
+    assert.match(error.message, /Run `pulumi refresh`/);
+    const live = await ref.client.getDeployment(id);
+    assert.match(live.consoleSettings?.sdl ?? "", /nginx:changed-elsewhere/, "the other change stands");
+    await deploymentHandlers.delete(ref.context(), id, outs);
+  });
+});
+
 describe("402 insufficient_balance", () => {
   let ref: ReferenceApi;
   before(async () => (ref = await referenceApi({ refusals: { codes: true } }, 3)));
