@@ -26,6 +26,15 @@ const num = (name: string) => (value: string) => {
   return parsed;
 };
 const FALSE_WORDS = ["", "0", "false", "no"];
+/** An `[on|off]` option: given alone, on; else on/off (or true/false, yes/no, 1/0). */
+function onOff(name: string, value: boolean | string): boolean {
+  if (typeof value === "boolean") return value;
+  const lowered = value.trim().toLowerCase();
+  if (["on", "true", "yes", "1"].includes(lowered)) return true;
+  if (["off", "false", "no", "0"].includes(lowered)) return false;
+  throw new UserInputError(`${name} must be on or off, got "${value}"`);
+}
+
 const flag = (value: string | undefined) => value !== undefined && !FALSE_WORDS.includes(value.toLowerCase());
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -465,11 +474,15 @@ async function serve(flags: ServeFlags, command: Command): Promise<void> {
       manifestNotDelivered: faultProviders(flags.faultManifestNotDelivered),
     },
     refusals: {
-      ...(flags.refusalBackoff !== undefined ? { backoff: asFlag(flags.refusalBackoff) } : {}),
+      ...(flags.refusalBackoff !== undefined
+        ? { backoff: onOff("--refusal-backoff", flags.refusalBackoff) }
+        : {}),
       ...(flags.refusalBackoffThreshold !== undefined ? { threshold: flags.refusalBackoffThreshold } : {}),
       ...(flags.refusalBackoffWindow !== undefined ? { windowMs: flags.refusalBackoffWindow } : {}),
       ...(flags.refusalBackoffPeriod !== undefined ? { backoffMs: flags.refusalBackoffPeriod } : {}),
-      ...(flags.liveRefusalCodes !== undefined ? { codes: asFlag(flags.liveRefusalCodes) } : {}),
+      ...(flags.liveRefusalCodes !== undefined
+        ? { codes: onOff("--live-refusal-codes", flags.liveRefusalCodes) }
+        : {}),
     },
     logLevel: flags.logLevel as ServerOptions["logLevel"] & string,
   };

@@ -372,7 +372,10 @@ describe("akash-ref-api CLI", () => {
         "sgp1",
         "--fault-balance-top-up-pending",
         "30",
+        "--dev",
         "--refusal-backoff",
+        "--live-refusal-codes",
+        "off",
         "--refusal-backoff-window",
         "10m",
         "--log-level",
@@ -384,6 +387,7 @@ describe("akash-ref-api CLI", () => {
         AKASH_REF_FAULT_MANIFEST_NOT_DELIVERED: "sto1",
         AKASH_REF_REFUSAL_BACKOFF_THRESHOLD: "5",
         AKASH_REF_REFUSAL_BACKOFF_PERIOD: "2m",
+        AKASH_API_KEY: "",
       },
     );
     children.push(served.child);
