@@ -136,11 +136,12 @@ async function load(options: {
 async function rssMb(targets: Target[]): Promise<number> {
   const rss = await Promise.all(
     targets.map(async (target) => {
-      const status = (await (await fetch(`${target.url}/status`)).json()) as { memory: { rss: number } };
-      return status.memory.rss;
+      // "30.1 MB" (mebibytes), as the live status answers.
+      const status = (await (await fetch(`${target.url}/status`)).json()) as { memory: { rss: string } };
+      return Number.parseFloat(status.memory.rss);
     }),
   );
-  return Math.round(Math.max(...rss) / 1024 / 1024);
+  return Math.round(Math.max(...rss));
 }
 
 /** One round: the ceiling, then the authenticated read and the first listing page right after it. */

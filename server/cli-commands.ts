@@ -26,6 +26,15 @@ const num = (name: string) => (value: string) => {
   return parsed;
 };
 const FALSE_WORDS = ["", "0", "false", "no"];
+/** An `[on|off]` option: given alone, on; else on/off (or true/false, yes/no, 1/0). */
+function onOff(name: string, value: boolean | string): boolean {
+  if (typeof value === "boolean") return value;
+  const lowered = value.trim().toLowerCase();
+  if (["on", "true", "yes", "1"].includes(lowered)) return true;
+  if (["off", "false", "no", "0"].includes(lowered)) return false;
+  throw new UserInputError(`${name} must be on or off, got "${value}"`);
+}
+
 const flag = (value: string | undefined) => value !== undefined && !FALSE_WORDS.includes(value.toLowerCase());
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -160,6 +169,12 @@ const FLAG_OF_OPTION: Record<string, string> = {
   "faults.providersOffline": "--fault-providers-offline",
   "faults.providersUnready": "--fault-providers-unready",
   "faults.restartEveryMs": "--fault-restart-every",
+  "faults.balanceTopUpPendingSeconds": "--fault-balance-top-up-pending",
+  "faults.providersUnreachable": "--fault-providers-unreachable",
+  "faults.manifestNotDelivered": "--fault-manifest-not-delivered",
+  "refusals.threshold": "--refusal-backoff-threshold",
+  "refusals.windowMs": "--refusal-backoff-window",
+  "refusals.backoffMs": "--refusal-backoff-period",
 };
 
 /** Runs `work`; a ConfigError comes out as a UserInputError that names the flag or variable. */
@@ -287,6 +302,53 @@ export function buildCli(): Command {
           .env("AKASH_REF_FAULT_RESTART_EVERY")
           .argParser(duration("--fault-restart-every")),
       )
+      .addOption(
+        new Option(
+          "--fault-balance-top-up-pending <seconds>",
+          "a card top-up runs this long from each user's first create or deposit: until then those answer 402 balance_top_up_pending with Retry-After",
+        )
+          .env("AKASH_REF_FAULT_BALANCE_TOP_UP_PENDING")
+          .argParser(num("--fault-balance-top-up-pending")),
+      )
+      .addOption(
+        new Option(
+          "--fault-providers-unreachable [providers]",
+          "providers the API cannot reach: leasing their bid answers 502 provider_unreachable, no lease made (same forms as --fault-providers-offline)",
+        ).env("AKASH_REF_FAULT_PROVIDERS_UNREACHABLE"),
+      )
+      .addOption(
+        new Option(
+          "--fault-manifest-not-delivered [providers]",
+          "providers whose first manifest delivery per deployment fails after the lease exists: 502 manifest_not_delivered; the re-sent request delivers it (same forms)",
+        ).env("AKASH_REF_FAULT_MANIFEST_NOT_DELIVERED"),
+      )
+      .addOption(
+        new Option(
+          "--refusal-backoff [on|off]",
+          "the live API's repeated-refusal backoff: after --refusal-backoff-threshold identical 4xx answers to one user's non-GET method and path within the window, 429 repeated_refusal with Retry-After (default: on with --dev, else off)",
+        ).env("AKASH_REF_REFUSAL_BACKOFF"),
+      )
+      .addOption(
+        new Option("--refusal-backoff-threshold <n>", "refusals that start the backoff (default 3)")
+          .env("AKASH_REF_REFUSAL_BACKOFF_THRESHOLD")
+          .argParser(int("--refusal-backoff-threshold")),
+      )
+      .addOption(
+        new Option("--refusal-backoff-window <duration>", "the window they must fall in (default 600s)")
+          .env("AKASH_REF_REFUSAL_BACKOFF_WINDOW")
+          .argParser(duration("--refusal-backoff-window")),
+      )
+      .addOption(
+        new Option("--refusal-backoff-period <duration>", "how long the backoff lasts (default 300s)")
+          .env("AKASH_REF_REFUSAL_BACKOFF_PERIOD")
+          .argParser(duration("--refusal-backoff-period")),
+      )
+      .addOption(
+        new Option(
+          "--live-refusal-codes [on|off]",
+          "the live API's refusal codes: 402 insufficient_balance with data.requiredAmountUsd and data.availableAmountUsd, 422 deployment_resources_changed for a PATCH that changes resources (default: on with --dev, else off: 402 payment_required, 400)",
+        ).env("AKASH_REF_LIVE_REFUSAL_CODES"),
+      )
       .addOption(new Option("--log-level <level>", "pino level").env("AKASH_REF_LOG_LEVEL").default("info")),
   ).action(serve);
 
@@ -370,6 +432,14 @@ interface ServeFlags extends StoreFlags {
   faultProvidersOffline?: boolean | string;
   faultProvidersUnready?: boolean | string;
   faultRestartEvery?: number;
+  faultBalanceTopUpPending?: number;
+  faultProvidersUnreachable?: boolean | string;
+  faultManifestNotDelivered?: boolean | string;
+  refusalBackoff?: boolean | string;
+  refusalBackoffThreshold?: number;
+  refusalBackoffWindow?: number;
+  refusalBackoffPeriod?: number;
+  liveRefusalCodes?: boolean | string;
   logLevel: string;
 }
 
@@ -405,6 +475,22 @@ async function serve(flags: ServeFlags, command: Command): Promise<void> {
       providersOffline: faultProviders(flags.faultProvidersOffline),
       providersUnready: faultProviders(flags.faultProvidersUnready),
       ...(flags.faultRestartEvery !== undefined ? { restartEveryMs: flags.faultRestartEvery } : {}),
+      ...(flags.faultBalanceTopUpPending !== undefined
+        ? { balanceTopUpPendingSeconds: flags.faultBalanceTopUpPending }
+        : {}),
+      providersUnreachable: faultProviders(flags.faultProvidersUnreachable),
+      manifestNotDelivered: faultProviders(flags.faultManifestNotDelivered),
+    },
+    refusals: {
+      ...(flags.refusalBackoff !== undefined
+        ? { backoff: onOff("--refusal-backoff", flags.refusalBackoff) }
+        : {}),
+      ...(flags.refusalBackoffThreshold !== undefined ? { threshold: flags.refusalBackoffThreshold } : {}),
+      ...(flags.refusalBackoffWindow !== undefined ? { windowMs: flags.refusalBackoffWindow } : {}),
+      ...(flags.refusalBackoffPeriod !== undefined ? { backoffMs: flags.refusalBackoffPeriod } : {}),
+      ...(flags.liveRefusalCodes !== undefined
+        ? { codes: onOff("--live-refusal-codes", flags.liveRefusalCodes) }
+        : {}),
     },
     logLevel: flags.logLevel as ServerOptions["logLevel"] & string,
   };

@@ -368,10 +368,33 @@ describe("akash-ref-api CLI", () => {
   });
 
   test("fault flags and their environment variables reach the server's configuration", async () => {
-    const served = await serve(["--in-memory", "--fault-restart-every", "1.5m", "--log-level", "info"], {
-      AKASH_REF_FAULT_PROVIDERS_OFFLINE: "fra1, sjc1",
-      AKASH_REF_FAULT_PROVIDERS_UNREADY: "nyc1",
-    });
+    const served = await serve(
+      [
+        "--in-memory",
+        "--fault-restart-every",
+        "1.5m",
+        "--fault-providers-unreachable",
+        "sgp1",
+        "--fault-balance-top-up-pending",
+        "30",
+        "--dev",
+        "--refusal-backoff",
+        "--live-refusal-codes",
+        "off",
+        "--refusal-backoff-window",
+        "10m",
+        "--log-level",
+        "info",
+      ],
+      {
+        AKASH_REF_FAULT_PROVIDERS_OFFLINE: "fra1, sjc1",
+        AKASH_REF_FAULT_PROVIDERS_UNREADY: "nyc1",
+        AKASH_REF_FAULT_MANIFEST_NOT_DELIVERED: "sto1",
+        AKASH_REF_REFUSAL_BACKOFF_THRESHOLD: "5",
+        AKASH_REF_REFUSAL_BACKOFF_PERIOD: "2m",
+        AKASH_API_KEY: "",
+      },
+    );
     children.push(served.child);
     // The configuration's log line may come after the banner that `serve` waits for.
     const faults = (await waitForOutput(served, /"faults":(\{[^}]*\})/))[1] ?? "";
@@ -382,6 +405,17 @@ describe("akash-ref-api CLI", () => {
       providersOffline: ["fra1", "sjc1"],
       providersUnready: ["nyc1"],
       restartEveryMs: 90_000,
+      balanceTopUpPendingSeconds: 30,
+      providersUnreachable: ["sgp1"],
+      manifestNotDelivered: ["sto1"],
+    });
+    const refusals = (await waitForOutput(served, /"refusals":(\{[^}]*\})/))[1] ?? "";
+    assert.deepEqual(JSON.parse(refusals), {
+      backoff: true,
+      threshold: 5,
+      windowMs: 600_000,
+      backoffMs: 120_000,
+      codes: false,
     });
     served.child.kill("SIGTERM");
     await served.exited;

@@ -24,6 +24,41 @@ export interface FaultOptions {
   providersUnready?: boolean | readonly string[];
   /** Each service's first replica crashes and restarts every this many ms after it started (0 = never). */
   restartEveryMs?: number;
+  /**
+   * A card top-up runs for this many seconds from each user's first request that spends credit
+   * (create, deposit); until it ends such requests answer 402 `balance_top_up_pending` with
+   * Retry-After, as the live API does (0 = never).
+   */
+  balanceTopUpPendingSeconds?: number;
+  /** Providers the API cannot reach: a lease on their bid answers 502 `provider_unreachable`, no lease made. */
+  providersUnreachable?: boolean | readonly string[];
+  /**
+   * Providers whose first manifest delivery per deployment fails after the lease exists: 502
+   * `manifest_not_delivered` with `data{dseq, provider, reason}`; a re-sent lease request delivers it.
+   */
+  manifestNotDelivered?: boolean | readonly string[];
+}
+
+/**
+ * The refusals of the live API since autumn 2026 (console-api-2026-12.md, "Refusals the API now
+ * gives"); each is off by default and on with `dev`, so the seeds' answers stay the default.
+ */
+export interface RefusalOptions {
+  /**
+   * The repeated-refusal backoff (live: `refusal-backoff`): per user, method and path of non-GET
+   * requests, `threshold` identical 4xx answers (not 401/429) within `windowMs` make the next ones
+   * 429 `repeated_refusal` for `backoffMs`; 5xx never counts, a success resets.
+   */
+  backoff?: boolean;
+  threshold?: number;
+  windowMs?: number;
+  backoffMs?: number;
+  /**
+   * The live refusal codes: 402 `insufficient_balance` with `data.requiredAmountUsd` and
+   * `data.availableAmountUsd` (else 402 `payment_required`), 422 `deployment_resources_changed` for
+   * a PATCH that changes resources (else 400).
+   */
+  codes?: boolean;
 }
 
 /**
@@ -67,6 +102,8 @@ export interface ServerOptions {
   /** Injected clock (tests); default: wall time at `blockTimeMs`. */
   clock?: Clock;
   faults?: FaultOptions;
+  /** The live API's refusals (off by default, on with `dev`). */
+  refusals?: RefusalOptions;
   /** Serve /admin/clock (clock control) for out-of-process tests. Off by default; needs adminToken. */
   adminRoutes?: boolean;
   /** The secret every admin request must send in `X-Admin-Token` (the clock moves for every user). */
@@ -111,6 +148,7 @@ export interface ServerConfig {
   startDelayMs: number;
   fleet: string | object | undefined;
   faults: Required<FaultOptions>;
+  refusals: Required<RefusalOptions>;
   adminRoutes: boolean;
   adminToken: string | undefined;
   minDepositUsd: number;
@@ -128,6 +166,10 @@ export const DEFAULT_START_DELAY_MS = 15_000;
 export const DEV_BID_DELAY_MS = 500;
 export const DEV_START_DELAY_MS = 1_000;
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** The live backoff's test values (console-api-2026-12.md): 3 refusals in 600 s, then 300 s. */
+export const DEFAULT_REFUSAL_THRESHOLD = 3;
+export const DEFAULT_REFUSAL_WINDOW_MS = 600_000;
+export const DEFAULT_REFUSAL_BACKOFF_MS = 300_000;
 
 /** Fills in defaults and rejects impossible values with a message naming the option. */
 export function resolveConfig(options: ServerOptions = {}): ServerConfig {
@@ -149,6 +191,16 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
       providersOffline: options.faults?.providersOffline ?? false,
       providersUnready: options.faults?.providersUnready ?? false,
       restartEveryMs: options.faults?.restartEveryMs ?? 0,
+      balanceTopUpPendingSeconds: options.faults?.balanceTopUpPendingSeconds ?? 0,
+      providersUnreachable: options.faults?.providersUnreachable ?? false,
+      manifestNotDelivered: options.faults?.manifestNotDelivered ?? false,
+    },
+    refusals: {
+      backoff: options.refusals?.backoff ?? dev,
+      threshold: options.refusals?.threshold ?? DEFAULT_REFUSAL_THRESHOLD,
+      windowMs: options.refusals?.windowMs ?? DEFAULT_REFUSAL_WINDOW_MS,
+      backoffMs: options.refusals?.backoffMs ?? DEFAULT_REFUSAL_BACKOFF_MS,
+      codes: options.refusals?.codes ?? dev,
     },
     adminRoutes: options.adminRoutes ?? false,
     adminToken: options.adminToken || undefined,
@@ -238,7 +290,25 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     "adminToken",
     "is required when the admin routes are on: they move the clock for every user",
   );
-  const { errorRate, latencyMs, restartEveryMs, providersOffline, providersUnready } = config.faults;
+  const { threshold, windowMs, backoffMs } = config.refusals;
+  check(
+    Number.isInteger(threshold) && threshold >= 1,
+    "refusals.threshold",
+    `must be a whole number >= 1, got ${threshold}`,
+  );
+  check(Number.isFinite(windowMs) && windowMs > 0, "refusals.windowMs", `must be > 0 ms, got ${windowMs}`);
+  check(
+    Number.isFinite(backoffMs) && backoffMs > 0,
+    "refusals.backoffMs",
+    `must be > 0 ms, got ${backoffMs}`,
+  );
+  const { balanceTopUpPendingSeconds } = config.faults;
+  check(
+    Number.isFinite(balanceTopUpPendingSeconds) && balanceTopUpPendingSeconds >= 0,
+    "faults.balanceTopUpPendingSeconds",
+    `must be >= 0 seconds (0 = never), got ${balanceTopUpPendingSeconds}`,
+  );
+  const { errorRate, latencyMs, restartEveryMs } = config.faults;
   check(
     Number.isFinite(errorRate) && errorRate >= 0 && errorRate <= 1,
     "faults.errorRate",
@@ -250,27 +320,31 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     "faults.restartEveryMs",
     `must be >= 0 (0 = no restarts), got ${restartEveryMs}`,
   );
-  check(
-    typeof providersOffline === "boolean" ||
-      (Array.isArray(providersOffline) && providersOffline.every((p) => typeof p === "string")),
-    "faults.providersOffline",
-    "must be true, false or a list of provider addresses",
-  );
-  check(
-    typeof providersUnready === "boolean" ||
-      (Array.isArray(providersUnready) && providersUnready.every((p) => typeof p === "string")),
-    "faults.providersUnready",
-    "must be true, false or a list of provider addresses",
-  );
+  for (const fault of PROVIDER_FAULTS) {
+    const named = config.faults[fault];
+    check(
+      typeof named === "boolean" || (Array.isArray(named) && named.every((p) => typeof p === "string")),
+      `faults.${fault}`,
+      "must be true, false or a list of provider addresses",
+    );
+  }
   return config;
 }
+
+/** The faults that name providers (`true` = every provider). */
+const PROVIDER_FAULTS = [
+  "providersOffline",
+  "providersUnready",
+  "providersUnreachable",
+  "manifestNotDelivered",
+] as const;
 
 /**
  * The providers named offline or unready must be in the fleet: a typo would otherwise leave the
  * fault silently off.
  */
 export function checkFaultProviders(config: ServerConfig, fleet: Fleet): void {
-  for (const fault of ["providersOffline", "providersUnready"] as const) {
+  for (const fault of PROVIDER_FAULTS) {
     const named = config.faults[fault];
     if (typeof named === "boolean") continue;
     const unknown = named.filter((p) => !findProvider(fleet, p));
@@ -312,6 +386,7 @@ export function describeConfig(config: ServerConfig, storeLocation: string): Rec
     startDelayMs: config.startDelayMs,
     fleet: typeof config.fleet === "string" ? config.fleet : config.fleet ? "inline" : "bundled default",
     faults: config.faults,
+    refusals: config.refusals,
     adminRoutes: config.adminRoutes,
     minDepositUsd: config.minDepositUsd,
     denom: config.denom,

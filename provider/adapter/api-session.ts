@@ -10,6 +10,7 @@ import { MISSING_KEY_IN_ENGINE_MESSAGE, runDescription, type ProviderSettings } 
 import { createApi, type AkashApi } from "../resources/api";
 import { fileJournal, machineCreates, stateMarks } from "../resources/creation-journal";
 import type { HandlerContext, Logger } from "../resources/handler";
+import { describeRetryWait } from "./retry-log";
 
 /** Beside the CLI's own files (PULUMI_HOME): one small file per stack identity, and what stacks share. */
 const journalDir = () =>
@@ -36,6 +37,8 @@ const NO_API = new Proxy({} as AkashApi, {
 
 export class ApiSession {
   private api: AkashApi | undefined;
+  /** The logger of the latest operation: the client's waits between attempts are told there. */
+  private log: Logger | undefined;
   private readonly marks = stateMarks(path.join(journalDir(), "in-state"));
   private readonly creates = machineCreates(path.join(journalDir(), "in-flight"));
 
@@ -52,6 +55,7 @@ export class ApiSession {
    */
   async context(log: Logger, { verify = true } = {}): Promise<HandlerContext> {
     this.announce(log);
+    this.log = log;
     if (!this.api) {
       const { apiKey, baseUrl, trustIdempotencyKey } = this.settings;
       if (!apiKey) throw new Error(MISSING_KEY_IN_ENGINE_MESSAGE);
@@ -61,6 +65,7 @@ export class ApiSession {
           ...(baseUrl ? { baseUrl } : {}),
           trustIdempotencyKey,
           userAgent: "pulumi-akash",
+          onRetryWait: (wait) => this.log?.info(describeRetryWait(wait)),
         }),
         { replaysIdempotencyKey: trustIdempotencyKey },
       );

@@ -5,6 +5,7 @@
 // with a clear message while the old lease is still active (give the Deployment the same selection,
 // and a change that rules out the current lease replaces the Deployment, so the Lease re-bids).
 import {
+  AkashApiError,
   manifestGroups,
   nextPollDelay,
   readWhileWaiting,
@@ -186,9 +187,17 @@ function outputsOf(inputs: LeaseInputs, lease: LeaseWithStatus): LeaseOutputs {
  */
 type BidOutcome = { bid: Bid } | { leasedTo: string };
 
-async function waitForBid(ctx: HandlerContext, inputs: LeaseInputs): Promise<BidOutcome> {
+async function waitForBid(
+  ctx: HandlerContext,
+  inputs: LeaseInputs,
+  unreachable: ReadonlySet<string> = new Set(),
+): Promise<BidOutcome> {
   const target = targetOf(inputs);
-  const policy = inputs.selection ?? {};
+  const selection = inputs.selection ?? {};
+  // Providers the API could not reach in this lease's earlier attempts are out of the running.
+  const policy = unreachable.size
+    ? { ...selection, deniedProviders: [...(selection.deniedProviders ?? []), ...unreachable] }
+    : selection;
   const timeoutS = policy.bidTimeoutSeconds ?? DEFAULT_BID_TIMEOUT_SECONDS;
   const windowS = bidWindowSeconds(inputs);
   const where = `deployment ${inputs.dseq} group ${target.gseq}`;
@@ -397,8 +406,50 @@ async function acquireLease(ctx: HandlerContext, inputs: LeaseInputs): Promise<L
   }
   const existing = findLease(deployment, target.gseq, target.oseq);
   if (existing) return adopt(ctx, inputs, existing);
+  const unreachable = new Set<string>();
+  for (;;) {
+    try {
+      return await leaseABid(ctx, inputs, deployment, unreachable);
+    } catch (err) {
+      const provider = unreachableProvider(err);
+      if (provider === undefined) throw err;
+      const where = `deployment ${inputs.dseq} group ${target.gseq}`;
+      if (target.provider === provider) {
+        throw new Error(
+          `${where}: the API cannot reach the requested provider ${provider} (502 provider_unreachable; no lease was made). ` +
+            "Try again later, or remove provider so that selection may choose another bid.",
+          { cause: err },
+        );
+      }
+      // No lease was made: pick again without that provider (when it was another group's pick in
+      // the same request, this group's bid stays the pick and goes out with the next request).
+      if (!unreachable.has(provider)) {
+        unreachable.add(provider);
+        ctx.log.warn(
+          `${where}: the API cannot reach provider ${provider} (502 provider_unreachable; no lease was made): moving on to the next acceptable bid`,
+        );
+      }
+    }
+  }
+}
+
+/** The provider of a 502 `provider_unreachable` (no lease was made), else undefined. */
+function unreachableProvider(err: unknown): string | undefined {
+  if (!(err instanceof AkashApiError) || err.code !== "provider_unreachable") return undefined;
+  const provider = (err.data as { provider?: unknown } | undefined)?.provider;
+  return typeof provider === "string" ? provider : undefined;
+}
+
+/** Waits for an acceptable bid (none of `unreachable`) and leases it with the other groups' picks. */
+async function leaseABid(
+  ctx: HandlerContext,
+  inputs: LeaseInputs,
+  deployment: Deployment,
+  unreachable: ReadonlySet<string>,
+): Promise<LeaseWithStatus> {
+  const target = targetOf(inputs);
   const started = Date.now();
-  const outcome = await waitForBid(ctx, inputs);
+  const outcome = await waitForBid(ctx, inputs, unreachable);
   if ("leasedTo" in outcome) return adopt(ctx, inputs, await leasedMeanwhile(ctx, inputs, outcome.leasedTo));
   const { bid } = outcome;
   // Groups of this deployment still without a lease: their Lease resources are picking too.

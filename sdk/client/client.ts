@@ -38,7 +38,14 @@ import type { Wallet } from "../contract/wallets";
 import type { UsdAmount } from "../money";
 import { sleep } from "./backoff";
 import { resolveEndpoint, type CredentialOptions } from "./config";
-import { callRoute, wireUsd, type RequestContext, type RequestOptions, type RetryPolicy } from "./request";
+import {
+  callRoute,
+  wireUsd,
+  type RequestContext,
+  type RequestOptions,
+  type RetryPolicy,
+  type RetryWait,
+} from "./request";
 import { poolFor } from "./transport";
 
 /** A deployment sequence number: "1234", 1234 or 1234n. */
@@ -65,6 +72,8 @@ export interface AkashClientOptions extends CredentialOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** Told before each wait between two attempts of a call (how long, and why), e.g. to log it. */
+  onRetryWait?: (wait: RetryWait) => void;
 }
 
 type InputPart<R, K extends "params" | "query" | "body"> = R extends { [P in K]: infer S extends z.ZodType }
@@ -97,6 +106,8 @@ export class AkashClient {
       sleep: options.sleep ?? sleep,
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
+      refusedWrites: new Map(),
+      ...(options.onRetryWait ? { onRetryWait: options.onRetryWait } : {}),
     };
   }
 

@@ -25,6 +25,8 @@ export interface AkashApiErrorInit {
   issues?: ValidationIssue[];
   attempts?: number;
   retryAfterMs?: number;
+  /** The error body's `data` besides validation issues (e.g. a 402's amounts, a 502's provider). */
+  data?: unknown;
   cause?: unknown;
 }
 
@@ -46,6 +48,11 @@ export class AkashApiError extends Error {
   readonly attempts: number;
   /** The server's Retry-After, in ms, when it sent one. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The error body's `data` when it is not a list of validation issues: `{requiredAmountUsd,
+   * availableAmountUsd}` of a 402 insufficient_balance, `{dseq, provider, reason}` of a 502.
+   */
+  readonly data: unknown;
 
   constructor(init: AkashApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -58,6 +65,29 @@ export class AkashApiError extends Error {
     this.path = init.path;
     this.attempts = init.attempts ?? 0;
     this.retryAfterMs = init.retryAfterMs;
+    this.data = init.data;
+  }
+
+  /** The same failure with another message (a note on what the client did about it). */
+  withMessage(message: string): AkashApiError {
+    return new AkashApiError({ ...this.init(), message });
+  }
+
+  private init(): AkashApiErrorInit {
+    return {
+      kind: this.kind,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      code: this.code,
+      ...(this.errorName === undefined ? {} : { errorName: this.errorName }),
+      issues: this.issues,
+      attempts: this.attempts,
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.data === undefined ? {} : { data: this.data }),
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+    };
   }
 
   /** True when a later identical request may succeed (network trouble, timeout, 429, 5xx). */
@@ -79,6 +109,7 @@ export class AkashApiError extends Error {
       path: this.path,
       attempts: this.attempts,
       retryAfterMs: this.retryAfterMs,
+      data: this.data,
     };
   }
 

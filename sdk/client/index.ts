@@ -2,6 +2,6 @@
 export { AkashClient, type AkashClientOptions, type CallInput, type Dseq } from "./client";
 export { AkashApiError, type AkashErrorKind } from "./errors";
 export { DEFAULT_BASE_URL, type CredentialOptions } from "./config";
-export { mayRetry, type RequestOptions, type RetryPolicy } from "./request";
+export { mayRetry, refusedForGood, type RequestOptions, type RetryPolicy, type RetryWait } from "./request";
 export { backoffDelay, parseRetryAfter, pollDelay } from "./backoff";
 export { closeAllPools } from "./transport";

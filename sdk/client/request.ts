@@ -46,6 +46,26 @@ export interface RequestContext {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   now: () => number;
+  /**
+   * Writes the API refused (4xx, see `refusedForGood`), by method, path and body: an identical one
+   * is not sent again for the life of the client (a run), as the live API's repeated-refusal
+   * backoff would answer it 429 for minutes.
+   */
+  refusedWrites: Map<string, AkashApiError>;
+  /** Told before each wait between attempts: how long, and which answer caused it. */
+  onRetryWait?: (wait: RetryWait) => void;
+}
+
+/** A wait between two attempts of one call. */
+export interface RetryWait {
+  method: string;
+  path: string;
+  /** The attempt that failed (1 = the first). */
+  attempt: number;
+  delayMs: number;
+  /** Whether the delay is the server's Retry-After (else the client's backoff). */
+  retryAfter: boolean;
+  failure: AkashApiError;
 }
 
 export interface RouteInput {
@@ -87,7 +107,10 @@ const STATUS_CODES: Record<number, string> = {
 /**
  * When a failed attempt is repeated:
  * - Routes marked `retrySafe` (GET, PUT, DELETE, idempotent PATCH, POST /v1/leases): on network
- *   errors, timeouts, 429 and 502/503/504.
+ *   errors, timeouts, 429 and 502/503/504, except 502 `provider_unreachable` (no lease was made:
+ *   the caller chooses another bid).
+ * - Any route: 402 `balance_top_up_pending` (refused before running), and 502
+ *   `manifest_not_delivered` once (the lease exists; the identical request re-sends the manifest).
  * - Creates that spend money (create deployment, deposits) and other POSTs: only when the request
  *   provably did not run: connection never established (ECONNREFUSED, DNS, connect timeout), 429, or
  *   409 `wallet_provisioning` (rejected in pre-flight) or `idempotency_in_progress` (another request
@@ -105,6 +128,12 @@ export function mayRetry(
   switch (error.kind) {
     case "http":
       if (error.status === 429) return true;
+      // A card top-up is being credited: refused before anything ran, retry after Retry-After.
+      if (error.status === 402 && error.code === "balance_top_up_pending") return true;
+      // The lease was made, its manifest did not arrive: the identical request re-sends it (once,
+      // see callRoute); an unreachable provider stays unreachable, the caller picks another bid.
+      if (error.code === "manifest_not_delivered") return true;
+      if (error.code === "provider_unreachable") return false;
       if (error.status === 409 && error.code === "wallet_provisioning") return true;
       // Another request holds this Idempotency-Key: this one did not run; once that one ends, a
       // repeat gets its answer.
@@ -151,6 +180,24 @@ export async function callRoute<R extends RouteDefinition>(
   const signal = options.signal;
   const failWith: FailWith = (init) =>
     new AkashApiError({ ...init, method, path, message: `${method} ${path}: ${init.message}` });
+  // The identity of a write: an identical one refused before is answered from memory.
+  const write = method === "GET" ? undefined : `${method} ${request.path}\n${request.body ?? ""}`;
+  const refusedBefore = write === undefined ? undefined : ctx.refusedWrites.get(write);
+  if (refusedBefore) {
+    // The note goes first: callers match the end of the message (": Deployment not found").
+    const prefix = `${method} ${path}: `;
+    const rest = refusedBefore.message.startsWith(prefix)
+      ? refusedBefore.message.slice(prefix.length)
+      : refusedBefore.message;
+    throw refusedBefore.withMessage(
+      `${prefix}not sent again (the API refused this identical request earlier in this run; change it, or run again once the cause is fixed): ${rest}`,
+    );
+  }
+  const remember = (failure: AkashApiError): AkashApiError => {
+    if (write !== undefined && refusedForGood(failure)) ctx.refusedWrites.set(write, failure);
+    return failure;
+  };
+  let resentManifest = false;
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortedError(failWith, attempt - 1, signal);
@@ -181,9 +228,28 @@ export async function callRoute<R extends RouteDefinition>(
       outcome instanceof AkashApiError
         ? outcome
         : httpError(failWith, outcome, attempt, ctx.apiKey, ctx.now());
-    if (attempt > retries || !mayRetry(route, failure, ctx.trustIdempotencyKey)) throw failure;
+    if (failure.code === "manifest_not_delivered") {
+      if (resentManifest) throw failure;
+      resentManifest = true;
+    } else if (attempt > retries || !mayRetry(route, failure, ctx.trustIdempotencyKey)) {
+      throw remember(failure);
+    }
     const delay = failure.retryAfterMs ?? backoffDelay(attempt - 1, ctx.retry, ctx.random);
-    if (ctx.now() + delay >= deadline) throw failure;
+    const left = deadline - ctx.now();
+    if (delay >= left) {
+      if (failure.retryAfterMs === undefined) throw failure;
+      throw failure.withMessage(
+        `${failure.message}; the API asked to wait ${seconds(delay)} s (Retry-After) before retrying, more than the ${seconds(left)} s left of this call's deadline, so it was not retried`,
+      );
+    }
+    ctx.onRetryWait?.({
+      method,
+      path,
+      attempt,
+      delayMs: delay,
+      retryAfter: failure.retryAfterMs !== undefined,
+      failure,
+    });
     try {
       await ctx.sleep(delay, signal);
     } catch {
@@ -193,6 +259,16 @@ export async function callRoute<R extends RouteDefinition>(
 }
 
 type FailWith = (init: Omit<AkashApiErrorInit, "method" | "path">) => AkashApiError;
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** Answers that sending the same request again cannot change: a 4xx other than those asking for a retry. */
+const ASKS_FOR_RETRY = new Set(["wallet_provisioning", "idempotency_in_progress", "balance_top_up_pending"]);
+export function refusedForGood(error: AkashApiError): boolean {
+  const status = error.status;
+  if (error.kind !== "http" || status === undefined || status < 400 || status >= 500) return false;
+  return status !== 401 && status !== 408 && status !== 429 && !ASKS_FOR_RETRY.has(error.code);
+}
 
 /** Converts a dollar argument for the wire, failing like any invalid argument (nothing sent). */
 export function wireUsd(
@@ -313,7 +389,7 @@ function httpError(
       })
     : [];
   const text = parsed.message ?? parsed.error ?? answer.text.trim().slice(0, 200);
-  const detail = issues.length > 0 ? ` (${formatIssues(issues)})` : "";
+  const detail = issues.length > 0 ? ` (${formatIssues(issues)})` : shortfall(parsed.data);
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
   return failWith({
     kind: "http",
@@ -323,8 +399,18 @@ function httpError(
     issues,
     attempts,
     retryAfterMs: parseRetryAfter(answer.headers["retry-after"], now),
+    ...(parsed.data !== undefined && !Array.isArray(parsed.data) ? { data: parsed.data } : {}),
     message: redact(`HTTP ${answer.status} ${code}: ${text || "(empty body)"}${detail}${tries}`, apiKey),
   });
+}
+
+/** What a 402 insufficient_balance's amounts say is missing, e.g. " ($2.75 missing: $10 required, $7.25 available)". */
+function shortfall(data: unknown): string {
+  if (typeof data !== "object" || data === null) return "";
+  const { requiredAmountUsd: required, availableAmountUsd: available } = data as Record<string, unknown>;
+  if (typeof required !== "number" || typeof available !== "number") return "";
+  const missing = Math.max(0, Math.round((required - available) * 1_000_000) / 1_000_000);
+  return ` ($${missing} missing: $${required} required, $${available} available)`;
 }
 
 function transportError(failWith: FailWith, cause: unknown, attempts: number, apiKey: string): AkashApiError {

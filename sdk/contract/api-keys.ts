@@ -3,7 +3,9 @@ import { z } from "zod";
 import { DateTimeStringSchema, dataEnvelope, withoutNul } from "./common";
 
 export const ApiKeyIdParamsSchema = z.object({
-  id: z.uuid().meta({ description: "API key id (uuid)" }),
+  // Any 8-4-4-4-12 hex id, as the Console's zod 3 `uuid()` takes it (zod 4's `uuid()` also checks
+  // the version and variant digits): an id that is well-formed but no key's is a 404, not a 400.
+  id: z.guid().meta({ description: "API key id (uuid)", format: "uuid" }),
 });
 
 export const ApiKeySchema = z

@@ -9,6 +9,8 @@ export const UserSchema = z
     username: z.string().nullish(),
     email: z.string().nullish(),
     emailVerified: z.boolean().optional(),
+    // Required in the Console's document; optional here so that older servers still parse.
+    subscribedToNewsletter: z.boolean().optional(),
   })
   .meta({ id: "User" });
 export type User = z.infer<typeof UserSchema>;

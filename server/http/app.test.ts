@@ -19,7 +19,11 @@ describe("server surface: /, /status, /v1/doc, /v1/swagger, admin clock, faults,
     const status = await client(server.url)("GET", "/status");
     assert.equal(status.status, 200);
     assert.match(status.body.version, /^\d+\.\d+\.\d+/);
-    assert.ok(status.body.memory.rss > 0);
+    // As the live API answers them (a Console client parses these strings): "30.1 MB".
+    for (const field of ["rss", "heapTotal", "heapUsed", "external"]) {
+      assert.match(status.body.memory[field], /^\d+\.\d MB$/, field);
+    }
+    assert.ok(Number.parseFloat(status.body.memory.rss) > 0);
     assert.equal(typeof status.body.uptime, "number");
   });
 

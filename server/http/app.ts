@@ -8,6 +8,7 @@ import { identifyCaller } from "./authentication";
 import { ApiError, errorResponse, validationError } from "./errors";
 import { injectFaults } from "./faults";
 import { idempotentPost } from "./idempotency";
+import { refusalMiddleware } from "./refusals";
 import { registerRoutes } from "./register-routes";
 import { requestIds } from "./request-id";
 import { apiDocumentRoute } from "./api-document";
@@ -95,8 +96,10 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   }
   app.use(identifyCaller(services.apiKeys));
 
-  registerRoutes(app, contractRoutes(services, config), (route) =>
-    route.method === "post"
+  const refusals = refusalMiddleware(config, () => services.clock.now());
+  registerRoutes(app, contractRoutes(services, config), (route) => [
+    ...refusals(route),
+    ...(route.method === "post"
       ? [
           idempotentPost(
             () => services.db,
@@ -104,8 +107,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
             config.idempotencyTtlMs,
           ),
         ]
-      : [],
-  );
+      : []),
+  ]);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKeyAuth", {
     type: "apiKey",

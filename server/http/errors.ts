@@ -97,6 +97,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   conflict: 409,
   unprocessable: 422,
   unavailable: 503,
+  upstream_failed: 502,
   broken_state: 500,
 };
 
@@ -151,7 +152,10 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, log: ErrorLog)
   if (error instanceof ApiError) return c.json(error.toBody(), error.status);
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
-    const options = error.code ? { code: error.code } : {};
+    const options = {
+      ...(error.code ? { code: error.code } : {}),
+      ...(error.data ? { data: error.data } : {}),
+    };
     return c.json(new ApiError(status, error.message, options).toBody(), status);
   }
   if (error instanceof BareError) return c.json({ error: error.message }, error.status);

@@ -52,6 +52,8 @@ export class AccountService {
       username: user.email.split("@")[0] ?? user.email,
       email: user.email,
       emailVerified: true,
+      // No newsletter here; the Console's document requires the field.
+      subscribedToNewsletter: false,
     };
   }
 

@@ -41,11 +41,15 @@ export class DeploymentSettingService {
     this.#deployments = deployments;
   }
 
-  /** Find-or-create (auto top-up on by default, as for a user with a wallet on the live API). */
+  /**
+   * Find-or-create: auto top-up on by default where the server tops up (automatic funding, as for
+   * a user with a wallet on the live API), off under deposits, where nothing tops up.
+   */
   async get(callerId: string, userId: string, dseq: number): Promise<DeploymentSetting> {
     await this.#assertOwnDeployment(callerId, userId, dseq);
     const now = this.#ctx.clock.now();
-    await insertDeploymentSettingIfMissing(this.#ctx.db, newRow(callerId, dseq, true, now));
+    const topsUp = this.#ctx.config.funding === "auto";
+    await insertDeploymentSettingIfMissing(this.#ctx.db, newRow(callerId, dseq, topsUp, now));
     return this.#view(callerId, dseq);
   }
 

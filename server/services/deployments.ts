@@ -12,6 +12,7 @@ import type {
   PatchedDeployment,
 } from "../../sdk/contract";
 import { usdToMicro } from "../../sdk/money";
+import type { ServerConfig } from "../config";
 import type { Database } from "../db/schema";
 import {
   addUsage,
@@ -62,14 +63,13 @@ import {
   settingsView,
   type SettledDeployment,
 } from "./deployment-view";
-import { ConflictError, InsufficientFundsError, InvalidInputError, NotFoundError } from "./errors";
+import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
+import { insufficientBalance, resourcesChanged } from "./refusals";
 import { closeDeploymentAt, nextSettlementHeight, settleAndPersist, settleInMemory } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
 import { VersionedCache } from "./versioned-cache";
 
-/** The live API's 402 message when the credit cannot cover a deposit. */
-export const INSUFFICIENT_BALANCE_MESSAGE =
-  "Not enough balance to cover the deployment deposit. Add credits or turn on auto recharge to continue.";
+export { INSUFFICIENT_BALANCE_MESSAGE } from "./refusals";
 
 export const DEPLOYMENT_NOT_FOUND = "Deployment not found";
 
@@ -140,7 +140,7 @@ export class DeploymentService {
 
     const dseq = await this.#ctx.db.transaction().execute(async (trx) => {
       if (!(await spendCredit(trx, userId, depositMicro)))
-        throw new InsufficientFundsError(INSUFFICIENT_BALANCE_MESSAGE);
+        throw await insufficientBalance(trx, config, userId, depositMicro);
       await countActiveDeployment(trx, userId, 1);
       const dseq = await this.#insertWithFreshDseq(trx, {
         user_id: userId,
@@ -356,7 +356,7 @@ export class DeploymentService {
     let delivered = false;
     await this.mutate(userId, dseq, async (trx, row) => {
       if (row.state !== "active") throw new InvalidInputError("Deployment closed");
-      assertSameResources(row, compiled);
+      assertSameResources(this.#ctx.config, row, compiled, "put");
       if (name !== undefined && name !== row.name) await updateDeployment(trx, userId, dseq, { name });
       if (compiled.hash === row.hash) return;
       await this.#replaceDefinition(trx, row, sdl, compiled);
@@ -408,7 +408,7 @@ export class DeploymentService {
     const values = referencedValues(plain.references, { ...stored, ...sealed });
     checkSecrets(plain.references, values, Object.keys(sealed));
     const compiled = Object.keys(values).length > 0 ? await this.#compile(sdl, values) : plain;
-    assertSameResources(row, compiled);
+    assertSameResources(this.#ctx.config, row, compiled, "patch");
 
     let delivered = false;
     await this.mutate(userId, dseq, async (trx, current) => {
@@ -488,7 +488,7 @@ export class DeploymentService {
     await this.mutate(userId, dseq, async (trx, row) => {
       if (row.state !== "active") throw new InvalidInputError("Deployment closed");
       if (!(await spendCredit(trx, userId, micro)))
-        throw new InsufficientFundsError(INSUFFICIENT_BALANCE_MESSAGE);
+        throw await insufficientBalance(trx, this.#ctx.config, userId, micro);
       const funds = BigInt(row.escrow_funds) + decFromMicro(micro);
       const now = this.#ctx.clock.now();
       const state = { funds, rate: BigInt(row.escrow_rate), settledHeight: row.escrow_settled_height };
@@ -698,14 +698,14 @@ function checkSecrets(
   }
 }
 
-function assertSameResources(row: DeploymentRow, compiled: CompiledSdl): void {
+function assertSameResources(
+  config: ServerConfig,
+  row: DeploymentRow,
+  compiled: CompiledSdl,
+  via: "patch" | "put",
+): void {
   const comparison = compareGroupResources(JSON.parse(row.groups_json) as OrderGroup[], compiled.groups);
-  if (!comparison.same) {
-    throw new InvalidInputError(
-      `Invalid SDL update: the resources of a deployment cannot change in place (${comparison.changed.join("; ")}). ` +
-        "Keep the groups' resources as they are, or close this deployment and create a new one (inheritSecretsFrom carries its secrets over).",
-    );
-  }
+  if (!comparison.same) throw resourcesChanged(config, comparison.changed, via);
 }
 
 function definitionChanged(): ConflictError {

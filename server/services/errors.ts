@@ -9,6 +9,7 @@ export type DomainErrorKind =
   | "conflict"
   | "unprocessable"
   | "unavailable"
+  | "upstream_failed"
   | "broken_state";
 
 /** A failure the caller caused or can fix; its message is shown to the caller as it is. */
@@ -16,10 +17,13 @@ export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
   /** A machine-readable code for the body (default: the one of the status). */
   readonly code: string | undefined;
+  /** Details for the body's `data` (the amounts of a shortfall, the provider that failed). */
+  readonly data: Record<string, unknown> | undefined;
 
-  constructor(message: string, options: { code?: string } = {}) {
+  constructor(message: string, options: { code?: string; data?: Record<string, unknown> } = {}) {
     super(message);
     this.code = options.code;
+    this.data = options.data;
   }
 }
 
@@ -63,6 +67,12 @@ export class UnprocessableError extends DomainError {
 export class UnavailableError extends DomainError {
   override readonly name = "UnavailableError";
   readonly kind = "unavailable";
+}
+
+/** A provider the request needed did not answer or refused (lease creation, manifest delivery). */
+export class UpstreamFailedError extends DomainError {
+  override readonly name = "UpstreamFailedError";
+  readonly kind = "upstream_failed";
 }
 
 /** Stored state cannot be read (e.g. secrets encrypted with another key): permanent, a retry won't help. */

@@ -7,6 +7,7 @@ import type { DeploymentService } from "./deployments";
 import { InvalidInputError } from "./errors";
 import { settleAndPersist } from "./escrow-ledger";
 import type { MarketContext } from "./market-context";
+import { ProviderFaults } from "./refusals";
 
 /** One order of the deployment and the provider whose bid leases it (an entry of the request, less its dseq). */
 export type OrderRef = Omit<LeaseRequest, "dseq">;
@@ -21,10 +22,12 @@ const BID_DEPOSIT_MICRO = 500_000;
 export class LeaseService {
   readonly #ctx: MarketContext;
   readonly #deployments: DeploymentService;
+  readonly #faults: ProviderFaults;
 
   constructor(ctx: MarketContext, deployments: DeploymentService) {
     this.#ctx = ctx;
     this.#deployments = deployments;
+    this.#faults = new ProviderFaults(ctx.config, ctx.fleet);
   }
 
   async listBids(userId: string, dseq: number): Promise<BidListItem[]> {
@@ -58,6 +61,10 @@ export class LeaseService {
       }
       const existing = await listLeases(trx, userId, [dseq]);
       if (existing.some((lease) => lease.state === "active")) return;
+      this.#faults.checkReachable(
+        dseq,
+        orders.map((order) => order.provider),
+      );
 
       const now = this.#ctx.clock.now();
       const height = this.#ctx.clock.heightAt(now);
@@ -111,7 +118,13 @@ export class LeaseService {
     });
     // "Send the manifest to the providers": the simulated provider gets it with secrets resolved.
     await this.#deployments.deliverStored(userId, dseq);
-    return this.#deployments.get(userId, dseq);
+    const deployment = await this.#deployments.get(userId, dseq);
+    this.#faults.checkDelivered(
+      userId,
+      dseq,
+      deployment.leases.filter((lease) => lease.state === "active").map((lease) => lease.id.provider),
+    );
+    return deployment;
   }
 
   #bidView(owner: string, row: BidRow): BidListItem {

@@ -23,6 +23,8 @@ describe("balances, wallets, user, certificates, deployment settings", () => {
     const me = (await api("GET", "/v1/user/me")).body.data;
     assert.equal(me.id, userId);
     assert.equal(me.email, "account@example.com");
+    // Required in the Console's document (a Console client refused our answer without it).
+    assert.equal(me.subscribedToNewsletter, false);
     const wallets = (await api("GET", `/v1/wallets?userId=${userId}`)).body.data;
     assert.equal(wallets.length, 1);
     assert.equal(wallets[0].creditAmount, 50_000_000);
@@ -70,7 +72,7 @@ describe("balances, wallets, user, certificates, deployment settings", () => {
       .data;
     const got = await api("GET", `/v1/deployment-settings/${userId}/${dseq}`);
     assert.equal(got.status, 200);
-    assert.equal(got.body.data.autoTopUpEnabled, true);
+    assert.equal(got.body.data.autoTopUpEnabled, false, "--funding deposit: nothing tops up");
     assert.equal(got.body.data.dseq, dseq);
     assert.equal(got.body.data.closed, false);
     assert.equal(got.body.data.topUpFrequencyMs, 86_400_000);

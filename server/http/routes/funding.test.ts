@@ -64,6 +64,11 @@ describeEachStore("funding: --funding deposit (the default, AEP-63)", (store) =>
     const dseq = await guideScript(api, clock);
     assert.equal(await fundsMicro(api, dseq), 5_500_000n);
     assert.equal((await api("GET", "/v1/balances")).body.data.balance, 94_500_000);
+    // Regression: a new setting said autoTopUpEnabled: true while the funding config says no
+    // automatic funding; nothing tops up in this generation, so it says false.
+    const fresh = (await api("GET", `/v2/deployment-settings/${dseq}`)).body.data;
+    assert.equal(fresh.autoTopUpEnabled, false);
+    assert.equal(fresh.estimatedTopUpAmount, 0);
     // The flag stays writable in this generation.
     const setting = await api("PATCH", `/v2/deployment-settings/${dseq}`, {
       data: { autoTopUpEnabled: false },
